@@ -1,0 +1,89 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Kernel.Persistence;
+
+namespace Tandem.Host.Hosting;
+
+internal enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Chooses SQLite (embedded default) or PostgreSQL, each with its own migration history.</summary>
+internal static class Database
+{
+    public static DatabaseProvider Provider(IConfiguration configuration) =>
+        configuration["Tandem:Database:Provider"]?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "sqlite" => DatabaseProvider.Sqlite,
+            "postgres" or "postgresql" or "npgsql" => DatabaseProvider.Postgres,
+            var other => throw new InvalidOperationException($"Tandem:Database:Provider '{other}' is not supported; use Sqlite or Postgres."),
+        };
+
+    /// <summary>
+    /// Where local state lives. The README command runs from the repository root, so its
+    /// <c>data/</c> is used; a published host uses <c>data/</c> under its working directory.
+    /// </summary>
+    public static string DataDirectory(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var configured = configuration["Tandem:DataDirectory"];
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return Path.GetFullPath(configured);
+        }
+
+        if (environment.IsDevelopment())
+        {
+            for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Tandem.slnx")))
+                {
+                    return Path.Combine(dir.FullName, "data");
+                }
+            }
+        }
+
+        return Path.Combine(Directory.GetCurrentDirectory(), "data");
+    }
+
+    public static IServiceCollection AddTandemDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var provider = Provider(configuration);
+        string connectionString;
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            var dataDirectory = DataDirectory(configuration, environment);
+            Directory.CreateDirectory(dataDirectory);
+            connectionString = configuration.GetConnectionString("Tandem") is { Length: > 0 } cs && cs.Contains("Data Source", StringComparison.OrdinalIgnoreCase)
+                ? cs
+                : new SqliteConnectionStringBuilder
+                {
+                    DataSource = Path.Combine(dataDirectory, "tandem.db"),
+                    Pooling = true,
+                    DefaultTimeout = 30,
+                }.ToString();
+        }
+        else
+        {
+            connectionString = configuration.GetConnectionString("Tandem")
+                ?? throw new InvalidOperationException("Tandem:Database:Provider is Postgres but ConnectionStrings:Tandem is not set.");
+        }
+
+        services.AddDbContext<TandemDbContext>(options =>
+        {
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                options.UseSqlite(connectionString, o => o.MigrationsAssembly("Tandem.Migrations.Sqlite"));
+            }
+            else
+            {
+                options.UseNpgsql(connectionString, o => o.MigrationsAssembly("Tandem.Migrations.Postgres"));
+            }
+        });
+        services.AddSingleton(new DatabaseInfo(provider, connectionString));
+        return services;
+    }
+}
+
+internal sealed record DatabaseInfo(DatabaseProvider Provider, string ConnectionString);

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+using System.Text.Json.Serialization;
+using Scalar.AspNetCore;
+using Tandem.Catalog;
+using Tandem.Host.Hosting;
+using Tandem.Identity;
+using Tandem.Kernel;
+using Tandem.Merchants;
+using Tandem.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+    o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    // "12" is not a number: wrong types are errors, not guesses.
+    o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+    o.SerializerOptions.AllowDuplicateProperties = false;
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+});
+
+builder.Services
+    .AddTandemKernel()
+    .AddTandemDatabase(builder.Configuration, builder.Environment)
+    .AddDataProtection().SetApplicationName("Tandem").PersistKeysToDbContext<Tandem.Kernel.Persistence.TandemDbContext>().Services
+    .AddTandemErrorHandling()
+    .AddTandemRateLimits(builder.Configuration)
+    .AddTandemObservability(builder.Configuration)
+    .AddOpenApi(o => o.AddDocumentTransformer<ApiDocument>());
+
+// The product, module by module.
+builder.Services
+    .AddIdentityModule(builder.Configuration)
+    .AddMerchants()
+    .AddCatalog();
+builder.Services.AddTandemWeb();
+
+var app = builder.Build();
+
+app.UseTandemErrorHandling();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+app.UseTandemWeb();
+
+app.MapTandemHealth();
+app.MapOpenApi();
+app.MapScalarApiReference("/docs", o => o.WithTitle("Tandem API"));
+
+app.MapIdentityModule();
+app.MapMerchants();
+app.MapCatalog();
+app.MapTandemWeb();
+
+await app.PrepareAsync();
+app.Logger.LogInformation("Tandem is ready. Open {Urls} (API reference at /docs)", string.Join(", ", app.Urls.DefaultIfEmpty("http://localhost:5080")));
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the test host.</summary>
+public partial class Program;

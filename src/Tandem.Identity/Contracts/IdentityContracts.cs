@@ -1,0 +1,33 @@
+namespace Tandem.Identity.Contracts;
+
+/// <summary>A registered user as other modules may see them.</summary>
+public sealed record UserSummary(Guid UserId, string DisplayName, string Phone);
+
+/// <summary>Finds users for other modules (e.g. adding staff by phone).</summary>
+public interface IUserDirectory
+{
+    /// <summary>The user with this normalised phone (+86 and 11 digits), if any.</summary>
+    Task<UserSummary?> FindByPhoneAsync(string normalisedPhone, CancellationToken ct);
+
+    Task<UserSummary?> FindAsync(Guid userId, CancellationToken ct);
+}
+
+/// <summary>A user's role in one merchant, shown on <c>GET /me</c>.</summary>
+public sealed record MerchantMembership(Guid MerchantId, string Role);
+
+/// <summary>
+/// Supplied by the merchants module: which merchants a user works for.
+/// Declared here so identity does not depend on merchants.
+/// </summary>
+public interface IMembershipSource
+{
+    Task<IReadOnlyList<MerchantMembership>> MembershipsOfAsync(Guid userId, CancellationToken ct);
+}
+
+/// <summary>Platform-wide roles granted by a platform admin (courier, regulator, admin).</summary>
+public static class PlatformRoles
+{
+    public const string Admin = "admin";
+    public const string Courier = "courier";
+    public const string Regulator = "regulator";
+}
