@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.DataProtection;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
 using Scalar.AspNetCore;
 using Tandem.Catalog;
 using Tandem.Host.Hosting;
