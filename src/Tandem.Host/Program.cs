@@ -5,6 +5,7 @@ using Scalar.AspNetCore;
 using Tandem.Catalog;
 using Tandem.Host.Hosting;
 using Tandem.Identity;
+using Tandem.Inventory;
 using Tandem.Kernel;
 using Tandem.Merchants;
 using Tandem.Web;
@@ -34,7 +35,8 @@ builder.Services
 builder.Services
     .AddIdentityModule(builder.Configuration)
     .AddMerchants()
-    .AddCatalog();
+    .AddCatalog()
+    .AddInventory();
 builder.Services.AddTandemWeb();
 
 var app = builder.Build();
@@ -52,6 +54,7 @@ app.MapScalarApiReference("/docs", o => o.WithTitle("Tandem API"));
 app.MapIdentityModule();
 app.MapMerchants();
 app.MapCatalog();
+app.MapInventory();
 app.MapTandemWeb();
 
 await app.PrepareAsync();

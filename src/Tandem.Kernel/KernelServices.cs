@@ -14,6 +14,7 @@ public static class KernelServices
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
         services.AddSingleton<IModuleModel, KernelModel>();
+        services.AddScoped<Outbox.Outbox>();
         return services;
     }
 }

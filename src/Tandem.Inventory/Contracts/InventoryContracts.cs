@@ -1,0 +1,47 @@
+namespace Tandem.Inventory.Contracts;
+
+/// <summary>A quantity of one product.</summary>
+public sealed record StockLine(Guid ProductId, int Quantity);
+
+/// <summary>One store's stock of one product. <c>Available = OnHand - Reserved</c>.</summary>
+public sealed record StockLevel(Guid StoreId, Guid ProductId, long OnHand, long Reserved)
+{
+    public long Available => OnHand - Reserved;
+}
+
+/// <summary>The result of a reservation: empty <see cref="ShortProductIds"/> means every line was reserved.</summary>
+public sealed record ReservationResult(IReadOnlyList<Guid> ShortProductIds)
+{
+    public bool Succeeded => ShortProductIds.Count == 0;
+}
+
+/// <summary>
+/// The one stock of a store, shared by online orders and the counter. Every method works inside the
+/// caller's open transaction on the shared DbContext, so the order and its stock change commit together;
+/// the caller saves and commits. Lines are applied in product-id order so concurrent orders cannot deadlock.
+/// </summary>
+public interface IStock
+{
+    /// <summary>Reserves every line or none: one conditional update per line (<c>WHERE onHand - reserved &gt;= q</c>).</summary>
+    Task<ReservationResult> ReserveAsync(Guid storeId, IReadOnlyList<StockLine> lines, CancellationToken ct);
+
+    /// <summary>Gives reserved quantities back (order cancelled or expired).</summary>
+    Task ReleaseAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, CancellationToken ct);
+
+    /// <summary>Reserved goods leave the store (pickup handed over): onHand and reserved both fall; movement <c>sale</c>.</summary>
+    Task CommitSaleAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, Guid? actor, CancellationToken ct);
+
+    /// <summary>A counter sale: onHand falls, never refused, may go below zero; movement <c>pos_sale</c>.</summary>
+    Task RecordCounterSaleAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, Guid? actor, CancellationToken ct);
+
+    Task<IReadOnlyList<StockLevel>> LevelsAsync(Guid storeId, IReadOnlyCollection<Guid> productIds, CancellationToken ct);
+}
+
+/// <summary>
+/// Told, inside the same transaction, whenever a change may have left <c>onHand &lt; reserved</c>
+/// (or covered it again). Ordering implements it to flag or clear at-risk orders.
+/// </summary>
+public interface IStockChangeObserver
+{
+    Task StockChangedAsync(Guid storeId, IReadOnlyCollection<Guid> productIds, CancellationToken ct);
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Tandem.Kernel.Persistence;
+
+namespace Tandem.Kernel.Outbox;
+
+/// <summary>An event another module (or a webhook subscriber) may react to. Its id makes redelivery harmless.</summary>
+public interface IIntegrationEvent
+{
+    Guid EventId { get; }
+
+    DateTime OccurredAt { get; }
+}
+
+/// <summary>Handles one kind of integration event. Delivery is at least once; the dispatcher records (event, handler) so a redelivery is skipped.</summary>
+public interface IIntegrationEventHandler<in TEvent> where TEvent : IIntegrationEvent
+{
+    Task HandleAsync(TEvent integrationEvent, CancellationToken ct);
+}
+
+/// <summary>
+/// Publishes integration events by adding them to the outbox table on the shared DbContext: they are
+/// saved by the same SaveChanges, in the same transaction, as the change they announce.
+/// </summary>
+public sealed class Outbox(TandemDbContext db, TimeProvider clock)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public void Publish<TEvent>(TEvent integrationEvent) where TEvent : IIntegrationEvent
+    {
+        db.Set<OutboxMessage>().Add(new OutboxMessage
+        {
+            Id = integrationEvent.EventId,
+            Type = EventTypeName(typeof(TEvent)),
+            Payload = JsonSerializer.Serialize(integrationEvent, Json),
+            OccurredAt = integrationEvent.OccurredAt,
+            NextAttemptAt = clock.GetUtcNow().UtcDateTime,
+        });
+    }
+
+    /// <summary>The stable name stored with an event: its type name without the assembly version.</summary>
+    public static string EventTypeName(Type type) => type.FullName ?? type.Name;
+}
