@@ -7,6 +7,7 @@ using Tandem.Host.Hosting;
 using Tandem.Identity;
 using Tandem.Inventory;
 using Tandem.Kernel;
+using Tandem.Kernel.Outbox;
 using Tandem.Merchants;
 using Tandem.Web;
 
@@ -24,6 +25,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 
 builder.Services
     .AddTandemKernel()
+    .AddTandemOutbox()
     .AddTandemDatabase(builder.Configuration, builder.Environment)
     .AddDataProtection().SetApplicationName("Tandem").PersistKeysToDbContext<Tandem.Kernel.Persistence.TandemDbContext>().Services
     .AddTandemErrorHandling()
@@ -48,6 +50,7 @@ app.UseAuthorization();
 app.UseTandemWeb();
 
 app.MapTandemHealth();
+app.MapTandemOutbox(IdentityModule.PlatformAdminPolicy);
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", o => o.WithTitle("Tandem API"));
 

@@ -65,7 +65,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     DispatchedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     ParkedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LastError = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LockedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -172,6 +174,11 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 name: "IX_kernel_outbox_DispatchedAt_ParkedAt_NextAttemptAt",
                 table: "kernel_outbox",
                 columns: new[] { "DispatchedAt", "ParkedAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_kernel_processed_events_ProcessedAt",
+                table: "kernel_processed_events",
+                column: "ProcessedAt");
         }
 
         /// <inheritdoc />

@@ -11,7 +11,7 @@ using Tandem.Kernel.Persistence;
 namespace Tandem.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(TandemDbContext))]
-    [Migration("20261126211053_Initial")]
+    [Migration("20261126212412_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -193,6 +193,13 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
@@ -231,6 +238,8 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("EventId", "Handler");
+
+                    b.HasIndex("ProcessedAt");
 
                     b.ToTable("kernel_processed_events", (string)null);
                 });
