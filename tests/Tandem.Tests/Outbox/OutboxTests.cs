@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using CsCheck;
 using System.Net;
 using System.Text.Json;
+using CsCheck;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Kernel.Outbox;
