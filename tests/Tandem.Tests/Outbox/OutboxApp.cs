@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using Tandem.Identity;
 using Tandem.Kernel.Outbox;
+using Tandem.Tests.Acceptance;
 using Tandem.Tests.Infrastructure;
 using KernelOutbox = Tandem.Kernel.Outbox.Outbox;
 
@@ -207,64 +207,32 @@ internal sealed class OutboxHost(string provider, IReadOnlyList<KeyValuePair<str
 
 public sealed class OutboxSqliteApp : OutboxApp
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tandem-tests", Guid.NewGuid().ToString("N"));
+    private readonly PrivateSqliteDatabase _database = new();
 
     public override string Provider => "sqlite";
 
-    protected override IEnumerable<KeyValuePair<string, string?>> DatabaseSettings() =>
-    [
-        new("Tandem:Database:Provider", "Sqlite"),
-        new("Tandem:DataDirectory", _directory),
-    ];
+    protected override IEnumerable<KeyValuePair<string, string?>> DatabaseSettings() => _database.Settings();
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
+        _database.Delete();
     }
 }
 
 public sealed class OutboxPostgresApp : OutboxApp
 {
-    private readonly string? _server = Environment.GetEnvironmentVariable("TANDEM_TEST_POSTGRES");
-    private readonly string _database = $"tandem_outbox_{Guid.NewGuid():N}";
+    private readonly PrivatePostgresDatabase _database = new("tandem_outbox");
 
-    public OutboxPostgresApp()
-    {
-        if (string.IsNullOrWhiteSpace(_server))
-        {
-            Unavailable = "TANDEM_TEST_POSTGRES is not set: run ./test.sh, which starts PostgreSQL.";
-        }
-    }
+    public OutboxPostgresApp() => Unavailable = _database.Unavailable;
 
     public override string Provider => "postgres";
 
-    protected override IEnumerable<KeyValuePair<string, string?>> DatabaseSettings() =>
-    [
-        new("Tandem:Database:Provider", "Postgres"),
-        new("ConnectionStrings:Tandem", new NpgsqlConnectionStringBuilder(_server) { Database = _database, MaxPoolSize = 100 }.ToString()),
-    ];
+    protected override IEnumerable<KeyValuePair<string, string?>> DatabaseSettings() => _database.Settings();
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Unavailable is not null)
-        {
-            return;
-        }
-
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_server);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        await _database.DropAsync();
     }
 }
