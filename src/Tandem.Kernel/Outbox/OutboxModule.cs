@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tandem.Kernel.Http;
 
 namespace Tandem.Kernel.Outbox;
 
@@ -39,7 +40,7 @@ public static class OutboxModule
     /// <summary>Parked messages for operators: list and replay, behind <paramref name="adminPolicy"/> (the platform admin policy).</summary>
     public static IEndpointRouteBuilder MapTandemOutbox(this IEndpointRouteBuilder app, string adminPolicy)
     {
-        var group = app.MapGroup("/api/v1/platform/outbox").RequireAuthorization(adminPolicy).WithTags("Platform");
+        var group = app.MapGroup("/api/v1/platform/outbox").ForPlatform(adminPolicy).WithTags("Platform");
         group.MapGet("/parked", ParkedMessages.List)
             .WithName("ListParkedOutboxMessages")
             .WithSummary("Integration events whose delivery failed every attempt, newest parked first.");
