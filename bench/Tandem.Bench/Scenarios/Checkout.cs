@@ -116,7 +116,7 @@ internal sealed class Checkout : IScenario
 
     internal sealed record RunResult(List<double> Latencies, List<string> Errors, TimeSpan Elapsed);
 
-    /// <summary>The order lines of the <paramref name="n"/>-th order of a run: 1–3 distinct products, 1–2 each, the same for API and raw.</summary>
+    /// <summary>The next order's lines: 1–3 distinct products, 1–2 of each; the same sequence for the API and raw runs of one seed.</summary>
     internal static (Guid ProductId, int Quantity, long Price)[] LinesFor(Random random, IReadOnlyList<(Guid Id, long Price)> products) =>
         [.. products.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).Select(p => (p.Id, random.Next(1, 3), p.Price))];
 
