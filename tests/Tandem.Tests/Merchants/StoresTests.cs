@@ -69,7 +69,7 @@ public abstract class StoresTests(TandemApp app) : MerchantApiTest(app)
     {
         { """{"name": "", "address": "路", "location": {"lat": 30, "lng": 120}}""", "name" },
         { """{"name": "店", "address": "", "location": {"lat": 30, "lng": 120}}""", "address" },
-        { $$"""{"name": "店", "address": "{{new string('路', 201)}}", "location": {"lat": 30, "lng": 120}}""", "address" },
+        { $$$"""{"name": "店", "address": "{{{new string('路', 201)}}}", "location": {"lat": 30, "lng": 120}}""", "address" },
         { """{"name": "店", "address": "路"}""", "location" },
         { """{"name": "店", "address": "路", "location": {"lat": 90.5, "lng": 120}}""", "location.lat" },
         { """{"name": "店", "address": "路", "location": {"lat": 30, "lng": -180.01}}""", "location.lng" },
