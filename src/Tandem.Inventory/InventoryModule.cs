@@ -6,6 +6,7 @@ using Tandem.Inventory.Availability;
 using Tandem.Inventory.Contracts;
 using Tandem.Inventory.Data;
 using Tandem.Inventory.Stock;
+using Tandem.Kernel.Http;
 using Tandem.Kernel.Persistence;
 
 namespace Tandem.Inventory;
@@ -24,19 +25,19 @@ public static class InventoryModule
 
     public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder app)
     {
-        var stock = app.MapGroup("/api/v1/stores/{storeId:guid}/stock").WithTags("Stock").RequireAuthorization();
-        stock.MapGet("/", ReadStock.List)
+        var stock = app.MapGroup("/api/v1/stores/{storeId:guid}/stock").WithTags("Stock");
+        stock.MapGet("/", ReadStock.List).ForMerchantStaff("staff")
             .WithName("ListStock").WithSummary("The store's stock, product by product (staff).");
-        stock.MapGet("/{productId:guid}", ReadStock.One)
+        stock.MapGet("/{productId:guid}", ReadStock.One).ForMerchantStaff("staff")
             .WithName("GetStock").WithSummary("One product's stock at the store; a product never stocked reads as zeros (staff).");
-        stock.MapPut("/{productId:guid}", CountStock.Handle)
+        stock.MapPut("/{productId:guid}", CountStock.Handle).ForMerchantStaff("staff")
             .WithName("CountStock").WithSummary("Record a stock count: onHand becomes the counted number (staff).");
-        stock.MapPost("/{productId:guid}/adjustments", AdjustStock.Handle)
+        stock.MapPost("/{productId:guid}/adjustments", AdjustStock.Handle).ForMerchantStaff("manager")
             .WithName("AdjustStock").WithSummary("Change onHand by a delta with a reason; never below zero (manager).");
-        stock.MapGet("/{productId:guid}/movements", ReadStock.Movements)
+        stock.MapGet("/{productId:guid}/movements", ReadStock.Movements).ForMerchantStaff("staff")
             .WithName("ListStockMovements").WithSummary("Every change of onHand, oldest first (staff).");
 
-        app.MapGet("/api/v1/products/{productId:guid}/availability", ProductAvailability.Handle)
+        app.MapGet("/api/v1/products/{productId:guid}/availability", ProductAvailability.Handle).ForPublic()
             .WithTags("Stock").WithName("GetProductAvailability")
             .WithSummary("Stores of the product's merchant near a point with some available, nearest first (public).");
         return app;

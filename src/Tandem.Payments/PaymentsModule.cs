@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Tandem.Kernel.Http;
 using Tandem.Kernel.Persistence;
 using Tandem.Payments.Contracts;
 using Tandem.Payments.Data;
@@ -40,11 +41,11 @@ public static class PaymentsModule
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder app)
     {
         app.MapPost(SandboxNotifier.CallbackPath, SandboxCallback.Handle)
-            .AllowAnonymous()
+            .ForMachines()
             .WithTags("Payments").WithName("SandboxCallback")
             .WithSummary("The sandbox provider reports a payment; signed with HMAC-SHA256 in X-Tandem-Signature.");
 
-        var sandbox = app.MapGroup("/api/v1/payments/sandbox/{paymentId:guid}").WithTags("Payments").RequireAuthorization();
+        var sandbox = app.MapGroup("/api/v1/payments/sandbox/{paymentId:guid}").WithTags("Payments").ForConsumers();
         sandbox.MapGet("/", SandboxControl.Ledger)
             .WithName("GetSandboxPayment").WithSummary("The sandbox provider's own record of a payment, refunds and notifications (payer).");
         sandbox.MapPost("/settle", SandboxControl.Settle)

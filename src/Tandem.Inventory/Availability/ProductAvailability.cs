@@ -11,9 +11,9 @@ using Tandem.Merchants.Contracts;
 
 namespace Tandem.Inventory.Availability;
 
-public sealed record AvailabilityItem(Guid StoreId, string StoreName, long Available, double DistanceKm);
+public sealed record AvailabilityItemView(Guid StoreId, string StoreName, long Available, double DistanceKm);
 
-public sealed record AvailabilityResponse(IReadOnlyList<AvailabilityItem> Items);
+public sealed record AvailabilityResponse(IReadOnlyList<AvailabilityItemView> Items);
 
 /// <summary>Where a shopper can get a product: the merchant's stores near them that have some available, nearest first.</summary>
 internal static class ProductAvailability
@@ -56,7 +56,7 @@ internal static class ProductAvailability
             .ToDictionaryAsync(s => s.StoreId, s => s.Available, ct);
         var items = nearby
             .Where(n => available.ContainsKey(n.Store.StoreId))
-            .Select(n => new AvailabilityItem(n.Store.StoreId, n.Store.Name, available[n.Store.StoreId], Math.Round(n.DistanceKm, 3)))
+            .Select(n => new AvailabilityItemView(n.Store.StoreId, n.Store.Name, available[n.Store.StoreId], Math.Round(n.DistanceKm, 3)))
             .ToList();
         return TypedResults.Ok(new AvailabilityResponse(items));
     }

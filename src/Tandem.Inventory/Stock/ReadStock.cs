@@ -10,9 +10,9 @@ using Tandem.Merchants.Contracts;
 
 namespace Tandem.Inventory.Stock;
 
-public sealed record StockListItem(Guid StoreId, Guid ProductId, string? Name, long OnHand, long Reserved, long Available);
+public sealed record StockItemView(Guid StoreId, Guid ProductId, string? Name, long OnHand, long Reserved, long Available);
 
-public sealed record StockListResponse(IReadOnlyList<StockListItem> Items, string? NextCursor);
+public sealed record StockListResponse(IReadOnlyList<StockItemView> Items, string? NextCursor);
 
 public sealed record MovementResponse(DateTime At, long Delta, string Reason, long OnHandAfter, string? Reference, Guid? Actor);
 
@@ -56,7 +56,7 @@ internal static class ReadStock
             .ToListAsync(ct);
         var page = rows.Take(take).ToList();
         var products = await catalog.FindManyAsync(page.Select(r => r.ProductId).ToList(), ct);
-        var items = page.Select(r => new StockListItem(r.StoreId, r.ProductId, products.GetValueOrDefault(r.ProductId)?.Name,
+        var items = page.Select(r => new StockItemView(r.StoreId, r.ProductId, products.GetValueOrDefault(r.ProductId)?.Name,
             r.OnHand, r.Reserved, r.OnHand - r.Reserved)).ToList();
         return TypedResults.Ok(new StockListResponse(items, rows.Count > take ? Paging.Cursor(offset + take) : null));
     }
