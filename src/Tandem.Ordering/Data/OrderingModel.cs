@@ -29,6 +29,10 @@ internal sealed class OrderingModel : IModuleModel
             b.Property(o => o.OpenPickupCode).HasMaxLength(6);
             b.Property(o => o.CancelReason).HasMaxLength(200);
             b.Property(o => o.Version).IsConcurrencyToken();
+            b.Ignore(o => o.StockLines);
+            b.Ignore(o => o.TotalMoney);
+            b.Ignore(o => o.IsOpen);
+            b.Ignore(o => o.PickupCodeVisible);
             b.OwnsMany(o => o.Lines, l =>
             {
                 l.ToTable(tables.Table("order_lines"), tables.SchemaName);
@@ -37,6 +41,7 @@ internal sealed class OrderingModel : IModuleModel
                 l.Property(x => x.Name).HasMaxLength(200);
                 l.Property(x => x.Currency).HasMaxLength(3);
                 l.HasIndex(x => x.ProductId);
+                l.Ignore(x => x.LineTotal);
             });
             b.Navigation(o => o.Lines).AutoInclude(false);
 
@@ -61,6 +66,7 @@ internal sealed class OrderingModel : IModuleModel
                 l.HasKey("SaleId", nameof(PosSaleLine.LineNo));
                 l.Property(x => x.Name).HasMaxLength(200);
                 l.Property(x => x.Gtin).HasMaxLength(14);
+                l.Ignore(x => x.LineTotal);
             });
             b.HasIndex(s => new { s.StoreId, s.Id });
         });
