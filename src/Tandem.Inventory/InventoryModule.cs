@@ -26,7 +26,7 @@ public static class InventoryModule
     public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder app)
     {
         var stock = app.MapGroup("/api/v1/stores/{storeId:guid}/stock").WithTags("Stock");
-        stock.MapGet("/", ReadStock.List).ForMerchantStaff("staff")
+        stock.MapGet("", ReadStock.List).ForMerchantStaff("staff")
             .WithName("ListStock").WithSummary("The store's stock, product by product (staff).");
         stock.MapGet("/{productId:guid}", ReadStock.One).ForMerchantStaff("staff")
             .WithName("GetStock").WithSummary("One product's stock at the store; a product never stocked reads as zeros (staff).");

@@ -42,12 +42,16 @@ public static class OrderingModule
     {
         const string staff = "staff";
         var orders = app.MapGroup("/api/v1/orders").WithTags("Orders");
-        orders.MapPost("/", PlaceOrder.Handle).ForConsumers().WithIdempotencyKey()
+        orders.MapPost("", PlaceOrder.Handle).ForConsumers().WithIdempotencyKey()
             .WithName("PlaceOrder").WithSummary("Place an order at one store; every line is reserved or none (Idempotency-Key honoured).");
         orders.MapGet("/{orderId:guid}", ReadOrders.One).ForConsumers()
             .WithName("GetOrder").WithSummary("An order, for its consumer or staff of its merchant.");
         orders.MapPost("/{orderId:guid}/pay", PayOrder.Handle).ForConsumers().WithIdempotencyKey()
-            .WithName("PayOrder").WithSummary("Pay an order awaiting payment (sandbox; Idempotency-Key honoured).");
+            .WithName("PayOrder").WithSummary("Pay an order awaiting payment (sandbox; Idempotency-Key honoured).")
+            .WithDescription("Body `{method: \"sandbox\", sandbox?: {outcome, repeat, reorder, latencyMs}}`. Sandbox test controls: " +
+                "`outcome` approve | decline | delay (delay: pending until `POST /api/v1/payments/sandbox/{paymentId}/settle`); " +
+                "`repeat` 1-10 sends each signed notification that many times at once; `reorder` sends them newest first; " +
+                "`latencyMs` 0-10000 delays the provider. With auto-approve the order is paid when this returns.");
         orders.MapPost("/{orderId:guid}/cancel", CancelOrder.Handle).ForConsumers()
             .WithName("CancelOrder").WithSummary("Cancel: the consumer before acceptance, staff before completion; stock released, payment refunded.");
         orders.MapGet("/{orderId:guid}/pickup-qr.svg", PickupQr.Svg).ForConsumers()
@@ -69,7 +73,7 @@ public static class OrderingModule
             .WithTags("Orders").WithName("PickUpByCode").WithSummary("Hand over the store's open order with this pickup code (staff).");
 
         var pos = app.MapGroup("/api/v1/stores/{storeId:guid}/pos/sales").WithTags("Counter sales");
-        pos.MapPost("/", CounterSales.Record).ForMerchantStaff(staff).WithIdempotencyKey()
+        pos.MapPost("", CounterSales.Record).ForMerchantStaff(staff).WithIdempotencyKey()
             .WithName("RecordCounterSale").WithSummary("Record a counter sale; never refused for stock (Idempotency-Key honoured).");
         pos.MapGet("/{saleId:guid}", CounterSales.One).ForMerchantStaff(staff)
             .WithName("GetCounterSale").WithSummary("A counter sale, for the receipt (staff).");

@@ -46,7 +46,7 @@ public static class PaymentsModule
             .WithSummary("The sandbox provider reports a payment; signed with HMAC-SHA256 in X-Tandem-Signature.");
 
         var sandbox = app.MapGroup("/api/v1/payments/sandbox/{paymentId:guid}").WithTags("Payments").ForConsumers();
-        sandbox.MapGet("/", SandboxControl.Ledger)
+        sandbox.MapGet("", SandboxControl.Ledger)
             .WithName("GetSandboxPayment").WithSummary("The sandbox provider's own record of a payment, refunds and notifications (payer).");
         sandbox.MapPost("/settle", SandboxControl.Settle)
             .WithName("SettleSandboxPayment").WithSummary("Test control: the payer approves or declines a delayed sandbox payment.");
