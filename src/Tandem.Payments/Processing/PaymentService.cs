@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tandem.Kernel;
 using Tandem.Kernel.Idempotency;
@@ -9,9 +10,12 @@ using Tandem.Payments.Providers;
 namespace Tandem.Payments.Processing;
 
 internal sealed partial class PaymentService(
-    TandemDbContext db, IEnumerable<IPaymentProvider> providers, IPaymentOutcomeHandler outcomes, TimeProvider clock,
+    TandemDbContext db, IEnumerable<IPaymentProvider> providers, IServiceProvider services, TimeProvider clock,
     ILogger<PaymentService> logger) : IPayments
 {
+    // Resolved when needed: the handler (Ordering) itself uses IPayments to request refunds.
+    private IPaymentOutcomeHandler Outcomes => services.GetRequiredService<IPaymentOutcomeHandler>();
+
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     public bool Supports(string method) => providers.Any(p => p.Name == method);
@@ -98,7 +102,7 @@ internal sealed partial class PaymentService(
                 row.CompletedAt = Now;
                 row.ProviderReference = reference;
                 await db.SaveChangesAsync(ct);
-                await outcomes.PaymentStatusChangedAsync(Outcome(tracked), ct);
+                await Outcomes.PaymentStatusChangedAsync(Outcome(tracked), ct);
             }
 
             await work.CommitAsync(ct);
