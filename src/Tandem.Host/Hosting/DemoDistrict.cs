@@ -170,8 +170,7 @@ internal static class DemoDistrict
         foreach (var account in Accounts)
         {
             var registered = Value(await Register.Handle(new RegisterRequest(account.Phone, Password, account.DisplayName),
-                sp.GetRequiredService<UserManager<TandemUser>>(), sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<IConfiguration>(), ct));
+                sp.GetRequiredService<UserManager<TandemUser>>(), sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IConfiguration>(), ct));
             users[account.Phone] = registered.UserId;
         }
 
