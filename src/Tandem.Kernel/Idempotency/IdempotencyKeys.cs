@@ -38,6 +38,17 @@ internal sealed class IdempotencyKeys(TandemDbContext db, TimeProvider clock, IO
         {
             var token = Guid.NewGuid();
             var now = Now;
+            var existing = await Records.AsNoTracking().SingleOrDefaultAsync(r => r.Scope == scope && r.Key == key, ct);
+            if (existing is not null)
+            {
+                if (await DecideAsync(existing, scope, key, hash, token, now, ct) is { } decided)
+                {
+                    return decided;
+                }
+
+                continue;
+            }
+
             var record = new IdempotencyRecord
             {
                 Scope = scope,
@@ -57,53 +68,51 @@ internal sealed class IdempotencyKeys(TandemDbContext db, TimeProvider clock, IO
             }
             catch (DbUpdateException)
             {
-                // The key exists (the unique primary key decided); look at it below.
+                // Claimed by another request between our look and our insert: the unique primary key decided. Look again.
             }
             finally
             {
                 db.Entry(record).State = EntityState.Detached;
             }
-
-            var existing = await Records.AsNoTracking().SingleOrDefaultAsync(r => r.Scope == scope && r.Key == key, ct);
-            if (existing is null)
-            {
-                continue; // released by a failed first request in the meantime
-            }
-
-            if (existing.ExpiresAt <= now)
-            {
-                await Records.Where(r => r.Scope == scope && r.Key == key && r.LeaseToken == existing.LeaseToken).ExecuteDeleteAsync(ct);
-                continue;
-            }
-
-            if (!string.Equals(existing.RequestHash, hash, StringComparison.Ordinal))
-            {
-                return new Claim(ClaimOutcome.Reused, Guid.Empty);
-            }
-
-            switch (existing.State)
-            {
-                case IdempotencyState.Completed:
-                    return new Claim(ClaimOutcome.Replay, Guid.Empty, existing);
-                case IdempotencyState.Committed when existing.LeaseExpiresAt <= now:
-                    // The first request committed its effect and died before it could answer: its provisional answer stands.
-                    await Records.Where(r => r.Scope == scope && r.Key == key && r.LeaseToken == existing.LeaseToken)
-                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, IdempotencyState.Completed), ct);
-                    return new Claim(ClaimOutcome.Replay, Guid.Empty, existing);
-                case IdempotencyState.Running when existing.LeaseExpiresAt <= now:
-                    // The first request died before committing anything (its transaction rolled back): run it again.
-                    var takenOver = await Records
-                        .Where(r => r.Scope == scope && r.Key == key && r.LeaseToken == existing.LeaseToken)
-                        .ExecuteUpdateAsync(s => s
-                            .SetProperty(r => r.LeaseToken, token)
-                            .SetProperty(r => r.LeaseExpiresAt, now + options.Value.Lease), ct);
-                    return takenOver == 1 ? new Claim(ClaimOutcome.Claimed, token) : new Claim(ClaimOutcome.InUse, Guid.Empty);
-                default:
-                    return new Claim(ClaimOutcome.InUse, Guid.Empty);
-            }
         }
 
         return new Claim(ClaimOutcome.InUse, Guid.Empty);
+    }
+
+    /// <summary>What an existing key means for a new request; null when it was removed and the claim should be tried again.</summary>
+    private async Task<Claim?> DecideAsync(IdempotencyRecord existing, string scope, string key, string hash, Guid token, DateTime now, CancellationToken ct)
+    {
+        if (existing.ExpiresAt <= now)
+        {
+            await Records.Where(r => r.Scope == scope && r.Key == key && r.LeaseToken == existing.LeaseToken).ExecuteDeleteAsync(ct);
+            return null;
+        }
+
+        if (!string.Equals(existing.RequestHash, hash, StringComparison.Ordinal))
+        {
+            return new Claim(ClaimOutcome.Reused, Guid.Empty);
+        }
+
+        switch (existing.State)
+        {
+            case IdempotencyState.Completed:
+                return new Claim(ClaimOutcome.Replay, Guid.Empty, existing);
+            case IdempotencyState.Committed when existing.LeaseExpiresAt <= now:
+                // The first request committed its effect and died before it could answer: its provisional answer stands.
+                await Records.Where(r => r.Scope == scope && r.Key == key && r.LeaseToken == existing.LeaseToken)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, IdempotencyState.Completed), ct);
+                return new Claim(ClaimOutcome.Replay, Guid.Empty, existing);
+            case IdempotencyState.Running when existing.LeaseExpiresAt <= now:
+                // The first request died before committing anything (its transaction rolled back): run it again.
+                var takenOver = await Records
+                    .Where(r => r.Scope == scope && r.Key == key && r.LeaseToken == existing.LeaseToken)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(r => r.LeaseToken, token)
+                        .SetProperty(r => r.LeaseExpiresAt, now + options.Value.Lease), ct);
+                return takenOver == 1 ? new Claim(ClaimOutcome.Claimed, token) : new Claim(ClaimOutcome.InUse, Guid.Empty);
+            default:
+                return new Claim(ClaimOutcome.InUse, Guid.Empty);
+        }
     }
 
     /// <summary>Stores an answer under the caller's lease, in the caller's transaction. False when the lease was lost.</summary>

@@ -509,7 +509,7 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.HasIndex("MerchantId");
 
-                    b.HasIndex("SpatialKey")
+                    b.HasIndex("SpatialKey", "Lat", "Lng", "Id", "MerchantId", "Name")
                         .IsUnique();
 
                     b.ToTable("merchants_stores", null, t =>

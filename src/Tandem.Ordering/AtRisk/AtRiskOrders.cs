@@ -41,11 +41,13 @@ internal sealed class AtRiskOrders(TandemDbContext db, IStock stock, ClosingOrde
         }
 
         var candidateIds = candidates.Select(c => c.Id).ToList();
-        var products = await db.Set<Order>().AsNoTracking()
-            .Where(o => candidateIds.Contains(o.Id))
-            .SelectMany(o => o.Lines.Select(l => l.ProductId))
+        var products = (await db.Set<Order>().AsNoTracking()
+                .Where(o => candidateIds.Contains(o.Id))
+                .Select(o => o.Lines.Select(l => l.ProductId).ToList())
+                .ToListAsync(ct))
+            .SelectMany(ids => ids)
             .Distinct()
-            .ToListAsync(ct);
+            .ToList();
         var shortfalls = (await stock.LevelsAsync(storeId, products, ct))
             .Where(l => l.Reserved > l.OnHand)
             .ToDictionary(l => l.ProductId, l => l.Reserved - l.OnHand);
@@ -54,9 +56,12 @@ internal sealed class AtRiskOrders(TandemDbContext db, IStock stock, ClosingOrde
         if (shortfalls.Count > 0)
         {
             var shortIds = shortfalls.Keys.ToList();
-            var holders = await OpenOrders(storeId)
-                .SelectMany(o => o.Lines.Where(l => shortIds.Contains(l.ProductId)).Select(l => new { OrderId = o.Id, l.ProductId, l.Quantity }))
-                .ToListAsync(ct);
+            var holders = (await OpenOrders(storeId)
+                    .Where(o => o.Lines.Any(l => shortIds.Contains(l.ProductId)))
+                    .Select(o => new { o.Id, Lines = o.Lines.Where(l => shortIds.Contains(l.ProductId)).Select(l => new { l.ProductId, l.Quantity }).ToList() })
+                    .ToListAsync(ct))
+                .SelectMany(o => o.Lines.Select(l => new { OrderId = o.Id, l.ProductId, l.Quantity }))
+                .ToList();
             foreach (var (productId, shortfall) in shortfalls)
             {
                 long covered = 0;

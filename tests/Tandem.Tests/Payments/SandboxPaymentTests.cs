@@ -93,7 +93,7 @@ public abstract class SandboxPaymentTests(TandemApp app) : ShopTest(app)
         var settled = await (await SettleAsync(consumer, paymentId, new { outcome = "approve", repeat = 5 })).ShouldHave(HttpStatusCode.OK);
         settled.GetProperty("status").GetString().ShouldBe("succeeded");
         var ledger = await (await consumer.Client.GetAsync($"/api/v1/payments/sandbox/{paymentId}", Ct)).ShouldHave(HttpStatusCode.OK);
-        ledger.GetProperty("notifications").EnumerateArray().ShouldAllBe(n => n.TryGetProperty("deliveredAt", out _));
+        ledger.GetProperty("notifications").EnumerateArray().All(n => n.TryGetProperty("deliveredAt", out _)).ShouldBeTrue("every notification was delivered");
         (await OrderAsync(consumer.Client, IdOf(order))).GetProperty("status").GetString().ShouldBe("paid");
         (await MerchantOrdersAsync(shop, "paid")).Count.ShouldBe(1);
         await (await SettleAsync(consumer, paymentId, new { outcome = "decline" })).ShouldBeProblem(HttpStatusCode.Conflict, "already_settled");

@@ -12,7 +12,7 @@ using Tandem.Kernel.Persistence;
 namespace Tandem.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(TandemDbContext))]
-    [Migration("20261126213224_StoreSpatialIndex")]
+    [Migration("20261126223356_StoreSpatialIndex")]
     partial class StoreSpatialIndex
     {
         /// <inheritdoc />

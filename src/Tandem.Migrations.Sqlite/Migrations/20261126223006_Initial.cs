@@ -272,9 +272,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 column: "MerchantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_merchants_stores_SpatialKey",
+                name: "IX_merchants_stores_SpatialKey_Lat_Lng_Id_MerchantId_Name",
                 table: "merchants_stores",
-                column: "SpatialKey",
+                columns: new[] { "SpatialKey", "Lat", "Lng", "Id", "MerchantId", "Name" },
                 unique: true);
         }
 

@@ -11,7 +11,7 @@ using Tandem.Kernel.Persistence;
 namespace Tandem.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(TandemDbContext))]
-    [Migration("20261126213207_StoreSpatialIndex")]
+    [Migration("20261126223339_StoreSpatialIndex")]
     partial class StoreSpatialIndex
     {
         /// <inheritdoc />
@@ -384,7 +384,7 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.HasIndex("MerchantId");
 
-                    b.HasIndex("SpatialKey")
+                    b.HasIndex("SpatialKey", "Lat", "Lng", "Id", "MerchantId", "Name")
                         .IsUnique();
 
                     b.ToTable("merchants_stores", null, t =>
