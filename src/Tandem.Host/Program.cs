@@ -7,8 +7,11 @@ using Tandem.Host.Hosting;
 using Tandem.Identity;
 using Tandem.Inventory;
 using Tandem.Kernel;
+using Tandem.Kernel.Idempotency;
 using Tandem.Kernel.Outbox;
 using Tandem.Merchants;
+using Tandem.Ordering;
+using Tandem.Payments;
 using Tandem.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +31,7 @@ builder.Services
     .AddTandemOutbox()
     .AddTandemDatabase(builder.Configuration, builder.Environment)
     .AddDataProtection().SetApplicationName("Tandem").PersistKeysToDbContext<Tandem.Kernel.Persistence.TandemDbContext>().Services
+    .AddTandemIdempotency(builder.Configuration)
     .AddTandemErrorHandling()
     .AddTandemRateLimits(builder.Configuration)
     .AddTandemObservability(builder.Configuration)
@@ -38,7 +42,9 @@ builder.Services
     .AddIdentityModule(builder.Configuration)
     .AddMerchants()
     .AddCatalog()
-    .AddInventory();
+    .AddInventory()
+    .AddPayments(builder.Configuration)
+    .AddOrdering(builder.Configuration);
 builder.Services.AddTandemWeb();
 
 var app = builder.Build();
@@ -58,6 +64,8 @@ app.MapIdentityModule();
 app.MapMerchants();
 app.MapCatalog();
 app.MapInventory();
+app.MapPayments();
+app.MapOrdering();
 app.MapTandemWeb();
 
 await app.PrepareAsync();

@@ -12,7 +12,7 @@ using Tandem.Kernel.Persistence;
 namespace Tandem.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(TandemDbContext))]
-    [Migration("20261126223536_Initial")]
+    [Migration("20261126223030_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -252,13 +252,6 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
-                    b.Property<string>("LockedBy")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTime?>("LockedUntil")
-                        .HasColumnType("timestamp with time zone");
-
                     b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -297,8 +290,6 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("EventId", "Handler");
-
-                    b.HasIndex("ProcessedAt");
 
                     b.ToTable("processed_events", "kernel");
                 });

@@ -11,7 +11,7 @@ using Tandem.Kernel.Persistence;
 namespace Tandem.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(TandemDbContext))]
-    [Migration("20261126223521_Initial")]
+    [Migration("20261126223006_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -243,13 +243,6 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("LockedBy")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("LockedUntil")
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
@@ -288,8 +281,6 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("EventId", "Handler");
-
-                    b.HasIndex("ProcessedAt");
 
                     b.ToTable("kernel_processed_events", (string)null);
                 });
@@ -393,7 +384,7 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.HasIndex("MerchantId");
 
-                    b.HasIndex("SpatialKey")
+                    b.HasIndex("SpatialKey", "Lat", "Lng", "Id", "MerchantId", "Name")
                         .IsUnique();
 
                     b.ToTable("merchants_stores", null, t =>

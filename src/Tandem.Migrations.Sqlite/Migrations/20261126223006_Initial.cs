@@ -85,9 +85,7 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     DispatchedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     ParkedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LastError = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
-                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LockedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -258,11 +256,6 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 columns: new[] { "DispatchedAt", "ParkedAt", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_kernel_processed_events_ProcessedAt",
-                table: "kernel_processed_events",
-                column: "ProcessedAt");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_merchants_merchants_CreditCode",
                 table: "merchants_merchants",
                 column: "CreditCode",
@@ -279,9 +272,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 column: "MerchantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_merchants_stores_SpatialKey",
+                name: "IX_merchants_stores_SpatialKey_Lat_Lng_Id_MerchantId_Name",
                 table: "merchants_stores",
-                column: "SpatialKey",
+                columns: new[] { "SpatialKey", "Lat", "Lng", "Id", "MerchantId", "Name" },
                 unique: true);
         }
 

@@ -67,9 +67,7 @@ namespace Tandem.Migrations.Postgres.Migrations
                     NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     DispatchedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     ParkedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    LastError = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    LockedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    LockedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                    LastError = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -257,12 +255,6 @@ namespace Tandem.Migrations.Postgres.Migrations
                 schema: "kernel",
                 table: "outbox",
                 columns: new[] { "DispatchedAt", "ParkedAt", "NextAttemptAt" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_processed_events_ProcessedAt",
-                schema: "kernel",
-                table: "processed_events",
-                column: "ProcessedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_products_MerchantId_Gtin",
