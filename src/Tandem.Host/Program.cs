@@ -8,6 +8,7 @@ using Tandem.Identity;
 using Tandem.Inventory;
 using Tandem.Kernel;
 using Tandem.Kernel.Idempotency;
+using Tandem.Kernel.Outbox;
 using Tandem.Merchants;
 using Tandem.Ordering;
 using Tandem.Payments;
@@ -27,6 +28,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 
 builder.Services
     .AddTandemKernel()
+    .AddTandemOutbox()
     .AddTandemDatabase(builder.Configuration, builder.Environment)
     .AddDataProtection().SetApplicationName("Tandem").PersistKeysToDbContext<Tandem.Kernel.Persistence.TandemDbContext>().Services
     .AddTandemIdempotency(builder.Configuration)
@@ -54,6 +56,7 @@ app.UseAuthorization();
 app.UseTandemWeb();
 
 app.MapTandemHealth();
+app.MapTandemOutbox(IdentityModule.PlatformAdminPolicy);
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", o => o.WithTitle("Tandem API"));
 
