@@ -8,6 +8,7 @@ using Tandem.Identity;
 using Tandem.Inventory;
 using Tandem.Kernel;
 using Tandem.Merchants;
+using Tandem.Traceability;
 using Tandem.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -36,7 +37,8 @@ builder.Services
     .AddIdentityModule(builder.Configuration)
     .AddMerchants()
     .AddCatalog()
-    .AddInventory();
+    .AddInventory()
+    .AddTraceability();
 builder.Services.AddTandemWeb();
 
 var app = builder.Build();
@@ -55,6 +57,7 @@ app.MapIdentityModule();
 app.MapMerchants();
 app.MapCatalog();
 app.MapInventory();
+app.MapTraceability();
 app.MapTandemWeb();
 
 await app.PrepareAsync();
