@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tandem.Kernel.Http;
 using Tandem.Kernel.Persistence;
 using Tandem.Traceability.Data;
 using Tandem.Traceability.Epcis;
@@ -22,7 +23,7 @@ public static class TraceabilityModule
     public static IEndpointRouteBuilder MapTraceability(this IEndpointRouteBuilder app)
     {
         // The EPCIS 2.0 REST binding, at the paths the standard names, under /epcis.
-        var epcis = app.MapGroup("/epcis").WithTags("EPCIS").RequireAuthorization();
+        var epcis = app.MapGroup("/epcis").WithTags("EPCIS").ForMerchantStaff("staff");
         epcis.MapPost("/capture", Capture.Document)
             .WithName("EpcisCapture").WithSummary("Capture an EPCISDocument: all events or none; 202 with the capture job's Location.");
         epcis.MapGet("/capture/{captureId}", Capture.GetJob)
@@ -39,7 +40,7 @@ public static class TraceabilityModule
             epcis.MapGet("/" + what, Discovery.Of(what)).WithName("Epcis_" + what).WithSummary($"The {what} your events use.");
         }
 
-        app.MapGet("/epcis/context", () => Results.Text(EpcisSchema.Context, "application/ld+json"))
+        app.MapGet("/epcis/context", () => Results.Text(EpcisSchema.Context, "application/ld+json")).ForPublic()
             .WithTags("EPCIS").WithName("EpcisContext").WithSummary("The EPCIS 2.0 JSON-LD context (a local copy of GS1's).");
         return app;
     }

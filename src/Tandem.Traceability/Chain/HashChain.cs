@@ -18,7 +18,7 @@ namespace Tandem.Traceability.Chain;
 /// </code>
 /// and its hash is the lower-case hex SHA-256 of that text. docs/traceability.md repeats this.
 /// </summary>
-public static class HashChain
+internal static class HashChain
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 

@@ -11,7 +11,7 @@ namespace Tandem.Traceability.DigitalLink;
 /// a logistic unit (<c>/00/{sscc}</c>) or a location (<c>/414/{gln}</c>, optionally <c>/254/{extension}</c>).
 /// Parsing checks check digits, qualifier order, lengths and the GS1 character set 82; it never throws.
 /// </summary>
-public sealed record DigitalLinkUri
+internal sealed record DigitalLinkUri
 {
     public const string CanonicalHost = "https://id.gs1.org";
 
