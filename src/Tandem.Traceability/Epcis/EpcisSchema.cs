@@ -13,7 +13,7 @@ internal sealed record SchemaViolation(int? EventIndex, string Field, string Mes
 /// <see cref="EvaluationOptions.RequireFormatValidation"/>: without format checks, non-URI ILMD
 /// member names, bad timestamps and the like pass.
 /// </summary>
-internal sealed class EpcisSchema
+internal sealed partial class EpcisSchema
 {
     private static readonly Lazy<EpcisSchema> Shared = new(() => new EpcisSchema());
 
@@ -68,6 +68,7 @@ internal sealed class EpcisSchema
     private static List<SchemaViolation> Explain(EvaluationResults results, JsonElement document)
     {
         var failures = new List<(string Pointer, string Message)>();
+        // A missing member is reported on its parent; name the member itself.
         Collect(results, failures);
         if (failures.Count == 0)
         {
@@ -89,6 +90,17 @@ internal sealed class EpcisSchema
             var pointer = node.InstanceLocation.ToString();
             foreach (var (keyword, message) in errors)
             {
+                if (keyword == "required" && RequiredNames().Matches(message) is { Count: > 0 } names)
+                {
+                    foreach (System.Text.RegularExpressions.Match name in names)
+                    {
+                        var member = name.Groups[1].Value.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+                        into.Add(($"{pointer}/{member}", $"is required ({keyword})"));
+                    }
+
+                    continue;
+                }
+
                 into.Add((pointer, $"{message} ({keyword})"));
             }
         }
@@ -102,6 +114,9 @@ internal sealed class EpcisSchema
             }
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex RequiredNames();
 
     private static int Depth(string pointer) => pointer.Count(c => c == '/');
 
