@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Traceability;
@@ -53,7 +52,7 @@ public abstract class EpcisCaptureTests(TandemApp app) : TraceApiTest(app)
     public async Task Repeated_JSON_keys_are_refused_as_invalid_json_naming_the_key()
     {
         var merchant = await NewMerchantAsync();
-        var doubled = ObjectEvent(Sgtin + "7").Replace("\"action\": \"OBSERVE\"", "\"action\": \"OBSERVE\", \"action\": \"ADD\"", StringComparison.Ordinal);
+        var doubled = ObjectEvent(Sgtin + "7").Replace("\"action\":\"OBSERVE\"", "\"action\":\"OBSERVE\", \"action\": \"ADD\"", StringComparison.Ordinal);
         var problem = await (await CaptureAsync(merchant.Client, Document(doubled))).ShouldBeProblem(HttpStatusCode.BadRequest, "invalid_json");
         problem.GetProperty("errors").TryGetProperty("epcisBody.eventList[0].action", out _).ShouldBeTrue(problem.ToString());
         problem.GetProperty("eventIndex").GetInt32().ShouldBe(0);

@@ -13,8 +13,8 @@ public abstract class EpcisQueryTests(TandemApp app) : TraceApiTest(app)
         var events = new[]
         {
             ObjectEvent("urn:epc:id:sgtin:0614141.107346.2017", "commissioning", "2026-11-01T08:00:00+08:00", "ADD", Gln, "urn:uuid:00000000-0000-4000-8000-000000000001"),
-            ObjectEvent("https://example.com/01/00614141073467/21/2018", "shipping", "2026-11-02T08:00:00+08:00", "OBSERVE", "urn:epc:id:sgln:0614141.07346.0", "urn:uuid:00000000-0000-4000-8000-000000000002"),
-            ObjectEvent("urn:epc:id:sgtin:0614141.107346.2019", "urn:epcglobal:cbv:bizstep:receiving", "2026-11-03T08:00:00+08:00", "OBSERVE", Gln, "urn:uuid:00000000-0000-4000-8000-000000000003"),
+            ObjectEvent("https://example.com/01/10614141073464/21/2018", "shipping", "2026-11-02T08:00:00+08:00", "OBSERVE", "urn:epc:id:sgln:0614141.07346.0", "urn:uuid:00000000-0000-4000-8000-000000000002"),
+            ObjectEvent("urn:epc:id:sgtin:0614141.107346.2019", "https://ref.gs1.org/cbv/BizStep-receiving", "2026-11-03T08:00:00+08:00", "OBSERVE", Gln, "urn:uuid:00000000-0000-4000-8000-000000000003"),
             """
             {"type": "AggregationEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-000000000004", "eventTime": "2026-11-04T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
              "parentID": "urn:epc:id:sscc:0614141.1234567890", "childEPCs": ["urn:epc:id:sgtin:0614141.107346.2017"], "action": "ADD", "bizStep": "packing",
@@ -22,7 +22,7 @@ public abstract class EpcisQueryTests(TandemApp app) : TraceApiTest(app)
             """,
             """
             {"type": "TransformationEvent", "eventID": "urn:uuid:00000000-0000-4000-8000-000000000005", "eventTime": "2026-11-05T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
-             "inputEPCList": ["urn:epc:id:sgtin:0614141.107346.2019"], "outputEPCList": ["https://id.gs1.org/01/00614141073467/21/3000"],
+             "inputEPCList": ["urn:epc:id:sgtin:0614141.107346.2019"], "outputEPCList": ["https://id.gs1.org/01/10614141073464/21/3000"],
              "outputQuantityList": [{"epcClass": "https://id.gs1.org/01/04012345123456/10/OUT1", "quantity": 10}], "bizStep": "commissioning", "disposition": "active"}
             """,
         };
@@ -54,7 +54,7 @@ public abstract class EpcisQueryTests(TandemApp app) : TraceApiTest(app)
     public async Task EPC_URNs_and_Digital_Links_on_any_host_match_each_other()
     {
         var m = await WithEventsAsync();
-        (await IdsAsync(m, "MATCH_epc=" + Uri.EscapeDataString("https://anyhost.example/01/00614141073467/21/2017"))).ShouldBe(["1", "4"]);
+        (await IdsAsync(m, "MATCH_epc=" + Uri.EscapeDataString("https://anyhost.example/01/10614141073464/21/2017"))).ShouldBe(["1", "4"]);
         (await IdsAsync(m, "MATCH_epc=urn:epc:id:sgtin:0614141.107346.2018")).ShouldBe(["2"]);
         (await IdsAsync(m, "MATCH_epc=urn:epc:idpat:sgtin:0614141.107346.*")).ShouldBe(["1", "2", "3", "4"]);
         (await IdsAsync(m, "MATCH_parentID=" + Uri.EscapeDataString("https://id.gs1.org/00/106141412345678908"))).ShouldBe(["4"]);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tandem.Tests.Infrastructure;
 
@@ -143,16 +142,29 @@ public abstract class TraceApiTest(TandemApp app) : ApiTest(app)
 
     /// <summary>A minimal valid EPCISDocument around <paramref name="events"/> (each a JSON object text).</summary>
     protected static string Document(params string[] events) =>
-        $$"""
-        {"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
-         "creationDate": "2026-11-26T08:00:00Z", "epcisBody": {"eventList": [{{string.Join(",", events)}}]}}
-        """;
+        "{\"@context\": [\"https://ref.gs1.org/standards/epcis/epcis-context.jsonld\"], \"type\": \"EPCISDocument\", \"schemaVersion\": \"2.0\", "
+        + "\"creationDate\": \"2026-11-26T08:00:00Z\", \"epcisBody\": {\"eventList\": [" + string.Join(",", events) + "]}}";
 
     protected static string ObjectEvent(string epc, string bizStep = "receiving", string time = "2026-11-26T08:00:00+08:00", string action = "OBSERVE",
-        string? location = null, string? eventId = null, string? extra = null) =>
-        $$"""
-        {"type": "ObjectEvent", {{(eventId is null ? "" : $"\"eventID\": \"{eventId}\",")}} "eventTime": "{{time}}", "eventTimeZoneOffset": "+08:00",
-         "epcList": ["{{epc}}"], "action": "{{action}}", "bizStep": "{{bizStep}}"
-         {{(location is null ? "" : $", \"bizLocation\": {{\"id\": \"{location}\"}}")}}{{(extra is null ? "" : ", " + extra)}}}
-        """;
+        string? location = null, string? eventId = null, string? extra = null)
+    {
+        var e = new JsonObject { ["type"] = "ObjectEvent" };
+        if (eventId is not null)
+        {
+            e["eventID"] = eventId;
+        }
+
+        e["eventTime"] = time;
+        e["eventTimeZoneOffset"] = "+08:00";
+        e["epcList"] = new JsonArray(epc);
+        e["action"] = action;
+        e["bizStep"] = bizStep;
+        if (location is not null)
+        {
+            e["bizLocation"] = new JsonObject { ["id"] = location };
+        }
+
+        var text = e.ToJsonString();
+        return extra is null ? text : text[..^1] + ", " + extra + "}";
+    }
 }
