@@ -10,7 +10,8 @@ namespace Tandem.Traceability.DigitalLink;
 /// </summary>
 internal static class TracePage
 {
-    private static readonly HtmlEncoder Html = HtmlEncoder.Default;
+    // Chinese text stays as text (smaller, readable in the source); markup characters are still escaped.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 
     public static string Render(TraceView view, bool chinese, string qrSvgUrl)
     {

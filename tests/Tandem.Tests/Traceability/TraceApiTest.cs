@@ -49,6 +49,9 @@ public abstract class TraceApiTest(TandemApp app) : ApiTest(app)
         return new string(body) + CreditAlphabet[(31 - sum % 31) % 31];
     }
 
+    /// <summary>The Longjing chain of <see cref="TeaChain"/>, captured through the API.</summary>
+    protected Task<TeaChain> TeaChainAsync() => TeaChain.CreateAsync(this, n => NewMerchantAsync(n), (m, n) => NewStoreAsync(m, n), CaptureAsync);
+
     protected async Task<TraceMerchant> NewMerchantAsync(string name = "龙井茶农合作社")
     {
         var owner = await NewUserAsync("茶农");
@@ -141,6 +144,8 @@ public abstract class TraceApiTest(TandemApp app) : ApiTest(app)
     }
 
     /// <summary>A minimal valid EPCISDocument around <paramref name="events"/> (each a JSON object text).</summary>
+    internal static string DocumentOf(params string[] events) => Document(events);
+
     protected static string Document(params string[] events) =>
         "{\"@context\": [\"https://ref.gs1.org/standards/epcis/epcis-context.jsonld\"], \"type\": \"EPCISDocument\", \"schemaVersion\": \"2.0\", "
         + "\"creationDate\": \"2026-11-26T08:00:00Z\", \"epcisBody\": {\"eventList\": [" + string.Join(",", events) + "]}}";
