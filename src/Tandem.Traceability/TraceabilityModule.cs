@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Kernel.Http;
 using Tandem.Kernel.Persistence;
+using Tandem.Traceability.Contracts;
 using Tandem.Traceability.Data;
+using Tandem.Traceability.Demo;
 using Tandem.Traceability.Chain;
 using Tandem.Traceability.DigitalLink;
 using Tandem.Traceability.Epcis;
@@ -28,6 +30,7 @@ public static class TraceabilityModule
         services.AddScoped<LotAccess>();
         services.AddScoped<ChainSigner>();
         services.AddHostedService<ChainHeadPublisher>();
+        services.AddScoped<ITraceDemo, TraceDemo>();
         return services;
     }
 

@@ -20,3 +20,22 @@ public sealed record LotRecalled(
     Guid? MerchantId,
     IReadOnlyList<LotRef> AffectedLots,
     IReadOnlyList<Guid> AffectedStoreIds) : IIntegrationEvent;
+
+/// <summary>
+/// The parties of the demo chains, made by the demo seeder through the merchants and catalogue modules.
+/// GTINs default to the demo products' own when their product ids are given and carry one.
+/// </summary>
+public sealed record DemoTraceParties(
+    Guid TeaCoopMerchantId, Guid TeaGardenStoreId, Guid TeaShopMerchantId, Guid TeaShopStoreId,
+    Guid StrawberryFarmMerchantId, Guid StrawberryFarmStoreId, Guid GrocerMerchantId, Guid GrocerStoreId,
+    Guid? TeaProductId = null, Guid? StrawberryProductId = null, Guid? SeededBy = null);
+
+/// <summary>What the demo seeder made: the lots' Digital Links (their QR codes open the trace pages).</summary>
+public sealed record DemoTraceResult(IReadOnlyList<string> LotPaths);
+
+/// <summary>Loads the demo district's trace chains (West Lake Longjing: co-op to tea shop; strawberries: farm to grocer).</summary>
+public interface ITraceDemo
+{
+    /// <summary>Registers the demo lots and captures their EPCIS events; does nothing for lots that already exist.</summary>
+    Task<DemoTraceResult> SeedAsync(DemoTraceParties parties, CancellationToken ct);
+}

@@ -93,6 +93,14 @@ internal sealed class EventLog(TandemDbContext db, TimeProvider clock)
     private async Task<Appended> TryAppendAsync(Guid merchantId, Guid userId, IReadOnlyList<IncomingEvent> incoming, List<EventFacts> facts, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (db.IsPostgres)
+        {
+            // Appends for one merchant queue on its chain row instead of racing and retrying (SQLite's writer lock does this already).
+            var chains = db.Model.FindEntityType(typeof(MerchantChain))!;
+            var lockHead = "SELECT 1 FROM \"" + chains.GetSchema() + "\".\"" + chains.GetTableName() + "\" WHERE \"MerchantId\" = {0} FOR UPDATE";
+            await db.Database.ExecuteSqlRawAsync(lockHead, [merchantId], ct);
+        }
+
         var now = HashChain.Truncate(clock.GetUtcNow().UtcDateTime);
         var chain = await db.Set<MerchantChain>().FirstOrDefaultAsync(c => c.MerchantId == merchantId, ct);
         if (chain is null)

@@ -28,11 +28,6 @@ internal static class RegisterLot
         Guid merchantId, RegisterLotRequest request, ClaimsPrincipal principal, IMerchantAccess access, IProductCatalog catalog,
         TandemDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        if (await access.CheckAsync(principal, merchantId, MerchantRole.Manager, ct) is { } denied)
-        {
-            return denied;
-        }
-
         var checks = new Checks();
         var lot = request.Lot?.Trim();
         if (lot is null)
@@ -49,6 +44,12 @@ internal static class RegisterLot
         if (!checks.Ok)
         {
             return ApiProblem.Validation(checks.Errors);
+        }
+
+        // The body's shape is checked first (it reveals nothing); then whether the caller may act for the merchant.
+        if (await access.CheckAsync(principal, merchantId, MerchantRole.Manager, ct) is { } denied)
+        {
+            return denied;
         }
 
         if (!DigitalLinkUri.IsCset82(lot, 20))
