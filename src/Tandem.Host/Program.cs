@@ -7,7 +7,10 @@ using Tandem.Host.Hosting;
 using Tandem.Identity;
 using Tandem.Inventory;
 using Tandem.Kernel;
+using Tandem.Kernel.Idempotency;
 using Tandem.Merchants;
+using Tandem.Ordering;
+using Tandem.Payments;
 using Tandem.Traceability;
 using Tandem.Web;
 
@@ -27,10 +30,11 @@ builder.Services
     .AddTandemKernel()
     .AddTandemDatabase(builder.Configuration, builder.Environment)
     .AddDataProtection().SetApplicationName("Tandem").PersistKeysToDbContext<Tandem.Kernel.Persistence.TandemDbContext>().Services
+    .AddTandemIdempotency(builder.Configuration)
     .AddTandemErrorHandling()
     .AddTandemRateLimits(builder.Configuration)
     .AddTandemObservability(builder.Configuration)
-    .AddOpenApi(o => o.AddDocumentTransformer<ApiDocument>());
+    .AddOpenApi(o => o.AddDocumentTransformer<ApiDocument>().AddOperationTransformer<ApiOperations>());
 
 // The product, module by module.
 builder.Services
@@ -38,6 +42,8 @@ builder.Services
     .AddMerchants()
     .AddCatalog()
     .AddInventory()
+    .AddPayments(builder.Configuration)
+    .AddOrdering(builder.Configuration)
     .AddTraceability();
 builder.Services.AddTandemWeb();
 
@@ -57,6 +63,8 @@ app.MapIdentityModule();
 app.MapMerchants();
 app.MapCatalog();
 app.MapInventory();
+app.MapPayments();
+app.MapOrdering();
 app.MapTraceability();
 app.MapTandemWeb();
 

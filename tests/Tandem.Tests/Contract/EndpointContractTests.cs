@@ -41,6 +41,30 @@ public abstract class EndpointContractTests(TandemApp app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_every_endpoint_with_its_errors_and_auth()
+    {
+        var document = await (await Anonymous().GetAsync("/openapi/v1.json", Ct)).ShouldHave(HttpStatusCode.OK);
+        var paths = document.GetProperty("paths");
+        foreach (var endpoint in ApiEndpoints())
+        {
+            var path = System.Text.RegularExpressions.Regex.Replace(endpoint.RoutePattern.RawText!, ":[a-z]+}", "}").TrimEnd('/');
+            paths.TryGetProperty(path, out var item).ShouldBeTrue($"{path} is missing from the OpenAPI document");
+            var method = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.First().ToLowerInvariant();
+            var operation = item.GetProperty(method);
+            operation.GetProperty("responses").TryGetProperty("404", out _).ShouldBeTrue($"{method} {path} does not document its problems");
+            var access = endpoint.Metadata.GetMetadata<EndpointAccess>();
+            if (access is { Audience: not (Audience.Public or Audience.Machine) })
+            {
+                operation.TryGetProperty("security", out _).ShouldBeTrue($"{method} {path} does not say it needs a bearer token");
+            }
+        }
+
+        var docs = await Anonymous().GetAsync("/docs/", Ct);
+        docs.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await docs.Content.ReadAsStringAsync(Ct)).ShouldContain("openapi/v1.json");
+    }
+
+    [Fact]
     public async Task Unknown_routes_and_wrong_methods_are_problems()
     {
         await (await Anonymous().GetAsync("/api/v1/no-such-thing", Ct)).ShouldBeProblem(HttpStatusCode.NotFound, "not_found");
@@ -107,7 +131,12 @@ public abstract class EndpointContractTests(TandemApp app) : ApiTest(app)
         yield return ("wrong content type", new StringContent("{}", Encoding.UTF8, "text/plain"), 415, null);
         yield return ("array instead of object", Json("[]"), 400, null);
         yield return ("empty object", Json("{}"), null, null);
-        yield return ("duplicate property", Json("{\"a\":1,\"a\":2}"), 400, null);
+        var first = requestType.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault();
+        if (first is not null)
+        {
+            var key = JsonNamingPolicy.CamelCase.ConvertName(first.Name);
+            yield return ("duplicate property", Json($"{{\"{key}\":null,\"{key}\":null}}"), 400, null);
+        }
 
         foreach (var property in requestType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -128,8 +157,9 @@ public abstract class EndpointContractTests(TandemApp app) : ApiTest(app)
             {
                 yield return ($"{name}: string for a boolean", Json($"{{\"{name}\": \"yes\"}}"), 400, name);
             }
-            else
+            else if (type != typeof(JsonElement))
             {
+                // A JsonElement takes any JSON; its handler validates it after finding the resource.
                 yield return ($"{name}: number for an object", Json($"{{\"{name}\": 12}}"), 400, name);
             }
         }
