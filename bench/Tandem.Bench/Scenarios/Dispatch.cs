@@ -72,7 +72,11 @@ public sealed class Dispatch : IScenario
         Console.WriteLine();
         Console.WriteLine($"{"instance",-14} {"bks",9} {"bksV",4} | {"tandem",9} {"veh",3} {"un",3} {"viol",4} {"gap%",6} {"s",5} | {"or-tools",9} {"veh",3} {"un",3} {"viol",4} {"gap%",6} {"s",5}");
         var rows = new Row[jobs.Count];
-        var optimizer = new AlnsRouteOptimizer();
+        var optimizer = new AlnsRouteOptimizer
+        {
+            StartTemperature = double.Parse(Stats.Option(args, "--t0", "10"), CultureInfo.InvariantCulture),
+            EndTemperature = double.Parse(Stats.Option(args, "--tf", "0.1"), CultureInfo.InvariantCulture),
+        };
         var orTools = new OrToolsBaseline();
         await Parallel.ForEachAsync(Enumerable.Range(0, jobs.Count), new ParallelOptions { MaxDegreeOfParallelism = threads }, (i, ct) =>
         {
@@ -105,7 +109,7 @@ public sealed class Dispatch : IScenario
 
     private static double Score(Result r) => r.Vehicles * 1e7 * (r.VehiclesFirst ? 1 : 0) + r.Distance;
 
-    private sealed record Result(bool Feasible, int Violations, double Distance, int Vehicles, int Unassigned, int Served, double Seconds, double? Gap, bool VehiclesFirst, string? FirstViolation);
+    private sealed record Result(bool Feasible, int Violations, double Distance, int Vehicles, int Unassigned, int Served, double Seconds, double? Gap, bool VehiclesFirst, string? FirstViolation, long Iterations = 0);
 
     private sealed record Row(string Name, RoutingProblem Problem, BestKnown? Bks, Result Ours, Result? OrTools);
 
@@ -131,7 +135,7 @@ public sealed class Dispatch : IScenario
         double? gap = bks is not null && complete && report.IsFeasible ? (report.Distance - bks.Cost) / bks.Cost * 100 : null;
         return new Result(feasible, report.Violations.Count, report.Distance, report.VehiclesUsed, solution.Unassigned.Count,
             problem.Stops.Count - solution.Unassigned.Count, elapsed, gap, problem.Objective == RoutingObjective.VehiclesThenDistance,
-            report.Violations.Count > 0 ? report.Violations[0].ToString() : null);
+            report.Violations.Count > 0 ? report.Violations[0].ToString() : null, solution.Iterations);
     }
 
     private static string Format(Row r)
@@ -140,6 +144,11 @@ public sealed class Dispatch : IScenario
             ? $"{"-",9} {"-",3} {"-",3} {"-",4} {"-",6} {"-",5}"
             : $"{x.Distance,9:0.00} {x.Vehicles,3} {x.Unassigned,3} {x.Violations,4} {(x.Gap is { } g ? g.ToString("0.00", CultureInfo.InvariantCulture) : x.Feasible ? "-" : "FAIL"),6} {x.Seconds,5:0.0}";
         var line = $"{r.Name,-14} {(r.Bks is null ? "-" : r.Bks.Cost.ToString("0.00", CultureInfo.InvariantCulture)),9} {(r.Bks is null ? "-" : r.Bks.Vehicles.ToString(CultureInfo.InvariantCulture)),4} | {Cell(r.Ours)} | {Cell(r.OrTools)}";
+        if (Environment.GetEnvironmentVariable("DISPATCH_VERBOSE") is not null)
+        {
+            line += $" it={r.Ours.Iterations}";
+        }
+
         if (r.Ours.FirstViolation is { } v)
         {
             line += $"\n    tandem violation: {v}";

@@ -13,10 +13,10 @@ namespace Tandem.Delivery.Routing;
 public sealed class AlnsRouteOptimizer : IRouteOptimizer
 {
     /// <summary>Start temperature, as a multiple of the mean nearest-neighbour distance.</summary>
-    public double StartTemperature { get; init; } = 1.0;
+    public double StartTemperature { get; init; } = 10;
 
     /// <summary>End temperature, as a multiple of the mean nearest-neighbour distance.</summary>
-    public double EndTemperature { get; init; } = 0.01;
+    public double EndTemperature { get; init; } = 0.1;
 
     public RoutingSolution Solve(RoutingProblem problem, SolveOptions options, CancellationToken cancellationToken = default)
     {
