@@ -15,7 +15,7 @@ public sealed class Dispatch : IScenario
     public string Name => "dispatch";
 
     public string Description =>
-        "route optimiser vs OR-Tools: --instance FILE|DIR --seconds N [--iterations K] [--seed S] [--tandem COUNT] [--ortools on|off] [--threads 1|2]";
+        "route optimiser vs OR-Tools: --instance FILE|DIR|none --seconds N [--iterations K] [--seed S] [--tandem COUNT] [--ortools on|off] [--threads 1|2]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -27,7 +27,11 @@ public sealed class Dispatch : IScenario
         var threads = Math.Max(1, int.Parse(Stats.Option(args, "--threads", "1"), CultureInfo.InvariantCulture));
         var instancePath = Stats.Option(args, "--instance", DefaultInstances() ?? "");
         var files = new List<string>();
-        if (Directory.Exists(instancePath))
+        if (instancePath == "none")
+        {
+            // Only the generated Tandem-shaped instances.
+        }
+        else if (Directory.Exists(instancePath))
         {
             files.AddRange(Directory.GetFiles(instancePath, "*.txt").Order(StringComparer.OrdinalIgnoreCase));
         }
