@@ -99,10 +99,10 @@ public sealed class Dispatch : IScenario
 
         Console.WriteLine();
         PrintClassMeans(rows);
-        Console.WriteLine(Summary("dispatch", rows.Select(r => r.Ours).ToList()));
+        Console.WriteLine(Summary("dispatch", rows.Select(r => r.Ours).ToList()) + Vehicles(rows, r => r.Ours));
         if (withOrTools)
         {
-            Console.WriteLine(Summary("dispatch (or-tools)", rows.Select(r => r.OrTools!).ToList()));
+            Console.WriteLine(Summary("dispatch (or-tools)", rows.Select(r => r.OrTools!).ToList()) + Vehicles(rows, r => r.OrTools!));
             var both = rows.Where(r => r.Ours.Feasible && r.OrTools!.Feasible && r.OrTools.Served == r.Ours.Served).ToList();
             var better = both.Count(r => Score(r.Ours) < Score(r.OrTools!) - 1e-6);
             Console.WriteLine($"head to head: tandem better on {better}/{rows.Length} (or-tools infeasible or serving fewer on {rows.Count(r => !r.OrTools!.Feasible || r.OrTools.Served < r.Ours.Served)})");
@@ -185,6 +185,22 @@ public sealed class Dispatch : IScenario
         var letters = new string(name.TakeWhile(char.IsLetter).ToArray()).ToUpperInvariant();
         var digit = name.Skip(letters.Length).FirstOrDefault();
         return letters + digit;
+    }
+
+    /// <summary>For vehicle-first records the distance gap only means something next to the vehicle count.</summary>
+    private static string Vehicles(Row[] rows, Func<Row, Result> pick)
+    {
+        var scored = rows.Where(r => r.Bks is not null && r.Problem.Objective == RoutingObjective.VehiclesThenDistance && pick(r).Feasible).ToList();
+        if (scored.Count == 0)
+        {
+            return "";
+        }
+
+        var used = scored.Sum(r => pick(r).Vehicles);
+        var best = scored.Sum(r => r.Bks!.Vehicles);
+        var above = scored.Count(r => pick(r).Vehicles > r.Bks!.Vehicles);
+        var worst = scored.Max(r => (double)pick(r).Vehicles / r.Bks!.Vehicles - 1) * 100;
+        return string.Create(CultureInfo.InvariantCulture, $"; vehicles {used} vs best-known {best} ({(used - best) * 100.0 / best:+0.0;-0.0;0}%), above on {above}/{scored.Count}, worst +{worst:0}%");
     }
 
     private static string Summary(string label, List<Result> results)
