@@ -23,7 +23,8 @@ public sealed class Dispatch : IScenario
         var iterations = Stats.Option(args, "--iterations", "");
         var seed = int.Parse(Stats.Option(args, "--seed", "1"), CultureInfo.InvariantCulture);
         var withOrTools = Stats.Option(args, "--ortools", "on") != "off";
-        var tandemCount = int.Parse(Stats.Option(args, "--tandem", "0"), CultureInfo.InvariantCulture);
+        // Tandem-shaped instances (200 orders, 30 couriers, 10 stores) join the default run; with --instance, ask for them.
+        var tandemCount = int.Parse(Stats.Option(args, "--tandem", args.Contains("--instance") ? "0" : "3"), CultureInfo.InvariantCulture);
         var threads = Math.Max(1, int.Parse(Stats.Option(args, "--threads", "1"), CultureInfo.InvariantCulture));
         var instancePath = Stats.Option(args, "--instance", DefaultInstances() ?? "");
         var files = new List<string>();

@@ -19,10 +19,7 @@ internal sealed class LocalSearch(Instance inst)
         for (var pass = 0; pass < MaxPasses; pass++)
         {
             var improved = Relocate(s);
-            if (!inst.HasPairs)
-            {
-                improved |= Exchange(s);
-            }
+            improved |= Exchange(s);
 
             improved |= TwoOptStar(s);
             if (!improved)

@@ -18,6 +18,7 @@ internal sealed class Operators
     private readonly int[] _regretI;
     private readonly int[] _regretJ;
     private readonly bool[] _columnActive;
+    private readonly bool[] _columnWasActive;
     private readonly int[] _assignedJobs;
     private readonly double[] _depotDistance;
 
@@ -35,6 +36,7 @@ internal sealed class Operators
         _regretI = new int[inst.J * inst.V];
         _regretJ = new int[inst.J * inst.V];
         _columnActive = new bool[inst.V];
+        _columnWasActive = new bool[inst.V];
         _assignedJobs = new int[inst.J];
         _depotDistance = new double[inst.J];
         var d0 = inst.Dist[0];
@@ -544,11 +546,11 @@ internal sealed class Operators
 
             if (wasEmpty)
             {
-                var before = (bool[])_columnActive.Clone();
+                Array.Copy(_columnActive, _columnWasActive, v);
                 RefreshColumns(s);
                 for (var r = 0; r < v; r++)
                 {
-                    if (_columnActive[r] && (!before[r] || r == pickR))
+                    if (_columnActive[r] && (!_columnWasActive[r] || r == pickR))
                     {
                         ComputeColumn(s, r, remaining);
                     }
