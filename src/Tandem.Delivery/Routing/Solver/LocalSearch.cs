@@ -46,14 +46,14 @@ internal sealed class LocalSearch(Instance inst)
             var second = inst.JobSecond[job];
             var pi = s.PosOf[first];
             var pj = second >= 0 ? s.PosOf[second] : -1;
+            if (!RemovalKeepsRouteOnTime(route, first, second))
+            {
+                continue;
+            }
+
             var oldUsed = s.UsedRoutes;
             s.RemoveJob(job, _scratch);
             s.Unassigned.RemoveAt(s.Unassigned.Count - 1);
-            if (!IsFeasible(route))
-            {
-                Restore(s, job, r, pi, pj);
-                continue;
-            }
 
             var saving = before - route.Distance;
             var bestCost = saving - Gain;
@@ -96,14 +96,39 @@ internal sealed class LocalSearch(Instance inst)
         return improved;
     }
 
-    private static bool IsFeasible(Route route)
+    /// <summary>
+    /// Whether the route stays on time without the job (always so under the triangle inequality; checked because road
+    /// matrices need not obey it). Loads only drop when a job leaves.
+    /// </summary>
+    private bool RemovalKeepsRouteOnTime(Route route, int first, int second)
     {
-        for (var k = 0; k < route.Count; k++)
+        var n = inst.N;
+        var nodes = route.Nodes;
+        var prev = nodes[0];
+        var time = route.Start[0];
+        var toSkip = second >= 0 ? 2 : 1;
+        for (var k = 1; k < route.Count; k++)
         {
-            if (route.Start[k] > route.Latest[k] + Instance.Eps)
+            var node = nodes[k];
+            if (node == first || node == second)
+            {
+                toSkip--;
+                continue;
+            }
+
+            var arr = time + inst.Service[prev] + route.T[prev * n + node];
+            time = arr > inst.Ready[node] ? arr : inst.Ready[node];
+            if (time > inst.Due[node] + Instance.Eps)
             {
                 return false;
             }
+
+            if (toSkip == 0 && time <= route.Start[k])
+            {
+                return true; // past the removed stops and no later than before: the rest stays on time
+            }
+
+            prev = node;
         }
 
         return true;

@@ -285,13 +285,13 @@ internal sealed class Solution
         }
     }
 
-    /// <summary>Recomputes the route's caches and the node → position index after its nodes changed.</summary>
-    public void Refresh(int r)
+    /// <summary>Recomputes the route's caches and the node → position index after its nodes changed; false if it is late or overloaded.</summary>
+    public bool Refresh(int r)
     {
         var route = Routes[r];
         var wasUsed = route.Used;
         TotalDistance -= route.Distance;
-        route.Recompute(Inst);
+        var feasible = route.Recompute(Inst);
         route.Used = !route.IsEmpty;
         TotalDistance += route.Distance;
         for (var k = 1; k < route.Count; k++)
@@ -305,6 +305,8 @@ internal sealed class Solution
         {
             UsedRoutes += route.Used ? 1 : -1;
         }
+
+        return feasible;
     }
 
     /// <summary>Inserts a single job's node after position <paramref name="i"/>.</summary>
@@ -369,7 +371,53 @@ internal sealed class Solution
         }
 
         route.Count = w;
-        Refresh(r);
+        if (!Refresh(r))
+        {
+            Repair(r);
+        }
+    }
+
+    /// <summary>
+    /// With a travel matrix that breaks the triangle inequality (a road network can), taking a stop out can make a later
+    /// one late. Then the first late or overloaded stop's job leaves the route too, until the route is feasible again:
+    /// hard constraints are never traded for a stop.
+    /// </summary>
+    private void Repair(int r)
+    {
+        var route = Routes[r];
+        var feasible = false;
+        while (!feasible && !route.IsEmpty)
+        {
+            var bad = route.Count - 2; // a late return blames the last stop
+            for (var k = 1; k < route.Count - 1; k++)
+            {
+                var node = route.Nodes[k];
+                if (route.Start[k] > Inst.Due[node] + Instance.Eps || route.Load[k] > route.Capacity || route.Load[0] > route.Capacity)
+                {
+                    bad = k;
+                    break;
+                }
+            }
+
+            var badNode = route.Nodes[bad];
+            var job = Inst.JobOf[badNode];
+            Unassigned.Add(job);
+            var w = 1;
+            for (var k = 1; k < route.Count; k++)
+            {
+                var node = route.Nodes[k];
+                if (Inst.JobOf[node] == job && k < route.Count - 1)
+                {
+                    RouteOf[node] = -1;
+                    continue;
+                }
+
+                route.Nodes[w++] = node;
+            }
+
+            route.Count = w;
+            feasible = Refresh(r);
+        }
     }
 
     /// <summary>Removes one job from its route and puts it in <see cref="Unassigned"/>.</summary>

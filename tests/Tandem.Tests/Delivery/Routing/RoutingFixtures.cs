@@ -18,7 +18,7 @@ internal static class RoutingFixtures
     /// A random small problem on a 100 × 100 plane: single stops and pickup-delivery pairs with random windows
     /// (some impossible), vehicles from two depots with two speeds. Everything is drawn from the seed.
     /// </summary>
-    public static RoutingProblem Random(int seed, int singles, int pairs, int vehicles, bool tightCapacity)
+    public static RoutingProblem Random(int seed, int singles, int pairs, int vehicles, bool tightCapacity, bool roadLike = false)
     {
         var rng = new Random(seed);
         var locations = new List<Point> { new(50, 50), new(rng.Next(101), rng.Next(101)) };
@@ -55,11 +55,14 @@ internal static class RoutingFixtures
             stops.Add(delivery);
         }
 
-        return new RoutingProblem($"random-{seed}", locations, fleet, stops, pairList, new TwoSpeedTravel());
+        return new RoutingProblem($"random-{seed}", locations, fleet, stops, pairList, new TwoSpeedTravel(roadLike ? seed : null));
     }
 
-    /// <summary>Euclidean distance; "fast" vehicles take 0.6 of the time.</summary>
-    internal sealed class TwoSpeedTravel : ITravelTimes
+    /// <summary>
+    /// Euclidean distance; "fast" vehicles take 0.6 of the time. With a seed, each directed arc's time is also scaled by
+    /// 0.5–2 like a road network's, so the triangle inequality no longer holds and the two directions differ.
+    /// </summary>
+    internal sealed class TwoSpeedTravel(int? jitterSeed = null) : ITravelTimes
     {
         public TravelMatrix Build(IReadOnlyList<Point> locations, string profile)
         {
@@ -68,12 +71,13 @@ internal static class RoutingFixtures
             var d = new double[n * n];
             var t = new double[n * n];
             var factor = profile == "fast" ? 0.6 : 1.0;
+            var jitter = jitterSeed is { } js ? new Random(js) : null;
             for (var i = 0; i < n; i++)
             {
                 for (var j = 0; j < n; j++)
                 {
                     d[i * n + j] = e.Distance(i, j);
-                    t[i * n + j] = e.Distance(i, j) * factor;
+                    t[i * n + j] = e.Distance(i, j) * factor * (jitter is null ? 1 : 0.5 + 1.5 * jitter.NextDouble());
                 }
             }
 
