@@ -1,0 +1,1 @@
+// Tandem's small browser helpers.
