@@ -22,6 +22,7 @@ public static class WebModule
         services.AddScoped<UiText>();
         services.AddScoped<WebSession>();
         services.AddSingleton<ApiAddress>();
+        services.AddSingleton<Maps.MapSettings>();
         services.AddHttpClient<TandemApi>((sp, client) =>
         {
             client.BaseAddress = sp.GetRequiredService<ApiAddress>().Value;

@@ -23,24 +23,45 @@ public sealed record Membership(Guid MerchantId, string Role);
 
 public sealed record MeResult(Guid UserId, string DisplayName, string Phone, List<Membership> Merchants);
 
-public sealed record MerchantResult(Guid MerchantId, string Name, string? CreditCode);
+public sealed record MerchantResult(Guid MerchantId, string Name, string? CreditCode, string? Role = null);
 
 public sealed record DeliveryJson(double RadiusKm, MoneyJson Fee);
 
+public sealed record OpeningPeriodJson(string Day, string Opens, string Closes);
+
 public sealed record StoreResult(
     Guid StoreId, Guid MerchantId, string Name, string? Address, LocationJson Location, bool Pickup, DeliveryJson? Delivery,
-    double? DistanceKm = null, string? MerchantName = null, string? OpeningHours = null);
+    double? DistanceKm = null, List<OpeningPeriodJson>? OpeningHours = null);
 
 public sealed record ProductResult(
-    Guid ProductId, Guid MerchantId, string Name, MoneyJson Price, string? Gtin = null, string? Description = null, string? Unit = null);
+    Guid ProductId, Guid MerchantId, string Name, MoneyJson Price, string? Gtin = null, string? Description = null, string? Unit = null,
+    string? NameEn = null)
+{
+    /// <summary>The English name when the page is in English and one exists.</summary>
+    public string DisplayName => !UiText.IsChinese && !string.IsNullOrWhiteSpace(NameEn) ? NameEn : Name;
+}
+
+/// <summary>A product on a store's shelf, as the public storefront lists it.</summary>
+public sealed record ShelfItem(Guid ProductId, string Name, MoneyJson Price, long Available, string? Gtin = null, string? Unit = null, string? NameEn = null)
+{
+    public string DisplayName => !UiText.IsChinese && !string.IsNullOrWhiteSpace(NameEn) ? NameEn : Name;
+}
+
+/// <summary>A search hit: a product of one merchant, and the nearby stores that have it now.</summary>
+public sealed record ProductHit(Guid ProductId, Guid MerchantId, string Name, MoneyJson Price, List<AvailabilityResult> Stores, string? NameEn = null, string? Unit = null)
+{
+    public string DisplayName => !UiText.IsChinese && !string.IsNullOrWhiteSpace(NameEn) ? NameEn : Name;
+}
 
 public sealed record StockResult(Guid StoreId, Guid ProductId, long OnHand, long Reserved, long Available);
 
-public sealed record MovementResult(DateTime At, long Delta, string Reason, long OnHandAfter, string? Reference, string? Actor);
+public sealed record MovementResult(DateTime At, long Delta, string Reason, long OnHandAfter, string? Reference, Guid? Actor);
+
+public sealed record StockListItem(Guid StoreId, Guid ProductId, string? Name, long OnHand, long Reserved, long Available);
 
 public sealed record AvailabilityResult(Guid StoreId, string StoreName, long Available, double DistanceKm);
 
-public sealed record StaffResult(Guid UserId, string Role, string? DisplayName = null, string? Phone = null);
+public sealed record StaffResult(Guid UserId, string Role, string? DisplayName = null, string? Phone = null, DateTime? AddedAt = null);
 
 public sealed record OrderLineJson(Guid ProductId, string Name, int Quantity, MoneyJson UnitPrice, MoneyJson LineTotal);
 

@@ -59,7 +59,7 @@ public sealed class TandemApi(HttpClient http, WebSession session)
         SendAsync<StoreResult>(HttpMethod.Post, $"merchants/{merchantId}/stores", body, ct: ct);
 
     public Task<StoreResult> UpdateStoreAsync(Guid storeId, object body, CancellationToken ct = default) =>
-        SendAsync<StoreResult>(HttpMethod.Put, $"stores/{storeId}", body, ct: ct);
+        SendAsync<StoreResult>(HttpMethod.Patch, $"stores/{storeId}", body, ct: ct);
 
     public Task<Page<StoreResult>> MerchantStoresAsync(Guid merchantId, CancellationToken ct = default) =>
         GetAsync<Page<StoreResult>>($"merchants/{merchantId}/stores", ct);
@@ -86,7 +86,18 @@ public sealed class TandemApi(HttpClient http, WebSession session)
     public Task<Page<AvailabilityResult>> AvailabilityAsync(Guid productId, LocationJson near, double radiusKm, CancellationToken ct = default) =>
         GetAsync<Page<AvailabilityResult>>($"products/{productId}/availability?near={Near(near)}&radiusKm={radiusKm.ToString(CultureInfo.InvariantCulture)}", ct);
 
+    /// <summary>A store's shelf: its products with price and what is available now (public).</summary>
+    public async Task<List<ShelfItem>> ShelfAsync(Guid storeId, CancellationToken ct = default) =>
+        await AllPagesAsync<ShelfItem>($"stores/{storeId}/products", ct: ct);
+
+    /// <summary>Products matching <paramref name="query"/> and the nearby stores that have them (public).</summary>
+    public Task<Page<ProductHit>> SearchProductsAsync(string query, LocationJson near, double radiusKm, CancellationToken ct = default) =>
+        GetAsync<Page<ProductHit>>($"products/search?q={Uri.EscapeDataString(query)}&near={Near(near)}&radiusKm={radiusKm.ToString(CultureInfo.InvariantCulture)}", ct);
+
     // --- Stock
+    public async Task<List<StockListItem>> StoreStockAsync(Guid storeId, CancellationToken ct = default) =>
+        await AllPagesAsync<StockListItem>($"stores/{storeId}/stock", ct: ct);
+
     public Task<StockResult> StockAsync(Guid storeId, Guid productId, CancellationToken ct = default) =>
         GetAsync<StockResult>($"stores/{storeId}/stock/{productId}", ct);
 
