@@ -8,6 +8,7 @@ using Tandem.Identity.Contracts;
 using Tandem.Identity.Data;
 using Tandem.Identity.Tokens;
 using Tandem.Identity.Users;
+using Tandem.Kernel.Http;
 using Tandem.Kernel.Persistence;
 
 namespace Tandem.Identity;
@@ -57,16 +58,16 @@ public static class IdentityModule
     public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/v1/auth").WithTags("Accounts").RequireRateLimiting(AuthRateLimitPolicy);
-        auth.MapPost("/register", Register.Handle)
+        auth.MapPost("/register", Register.Handle).ForPublic()
             .WithName("Register").WithSummary("Create an account with a mainland China mobile number and a password.");
-        auth.MapPost("/login", Login.Handle)
+        auth.MapPost("/login", Login.Handle).ForPublic()
             .WithName("Login").WithSummary("Sign in; five failures in a row lock the account for five minutes.");
 
-        app.MapGet("/api/v1/me", Me.Handle).RequireAuthorization()
+        app.MapGet("/api/v1/me", Me.Handle).ForConsumers()
             .WithTags("Accounts").WithName("GetMe").WithSummary("The signed-in user and the merchants they work for.");
 
         app.MapPost("/api/v1/platform/users/{userId:guid}/roles", PlatformRoleGrants.Grant)
-            .RequireAuthorization(PlatformAdminPolicy)
+            .ForPlatform(PlatformAdminPolicy)
             .WithTags("Platform").WithName("GrantPlatformRole").WithSummary("Grant a platform role (admin, courier, regulator).");
         return app;
     }

@@ -6,7 +6,7 @@ using Tandem.Kernel.Tenancy;
 
 namespace Tandem.Identity.Tokens;
 
-public sealed class AccessTokenOptions
+internal sealed class AccessTokenOptions
 {
     /// <summary>How long an access token stays valid. Default 24 hours.</summary>
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(24);

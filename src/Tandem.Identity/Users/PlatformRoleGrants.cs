@@ -43,6 +43,10 @@ internal static class PlatformRoleGrants
         return TypedResults.Ok(new PlatformRolesResponse(user.Id, roles));
     }
 
+    public static bool IsConfiguredAdmin(IConfiguration configuration, PhoneNumber phone) =>
+        (configuration.GetSection("Tandem:Platform:AdminPhones").Get<string[]>() ?? [])
+            .Any(raw => PhoneNumber.TryParse(raw, out var configured) && configured.Value == phone);
+
     /// <summary>Gives the admin role to the users whose phones are listed in <c>Tandem:Platform:AdminPhones</c>.</summary>
     public static async Task BootstrapAdminsAsync(TandemDbContext db, IConfiguration configuration, ILogger logger, CancellationToken ct)
     {

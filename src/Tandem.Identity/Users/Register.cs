@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Tandem.Identity.Contracts;
 using Tandem.Identity.Tokens;
 using Tandem.Kernel;
 using Tandem.Kernel.Http;
@@ -19,7 +21,7 @@ internal static class Register
     public const int MaxPasswordLength = 128;
 
     public static async Task<Results<Created<TokenResponse>, ProblemHttpResult>> Handle(
-        RegisterRequest request, UserManager<TandemUser> users, AccessTokens tokens, TimeProvider clock, CancellationToken ct)
+        RegisterRequest request, UserManager<TandemUser> users, AccessTokens tokens, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
     {
         var checks = new Checks();
         checks.Required("phone", request.Phone);
@@ -48,6 +50,8 @@ internal static class Register
             DisplayName = displayName,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             LockoutEnabled = true,
+            // The first platform admins come from configuration (Tandem:Platform:AdminPhones).
+            PlatformRoles = PlatformRoleGrants.IsConfiguredAdmin(configuration, phone.Value) ? PlatformRoles.Admin : "",
         };
 
         IdentityResult result;

@@ -71,7 +71,7 @@ public abstract class TandemApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 }
 
-public sealed class SqliteApp : TandemApp
+public class SqliteApp : TandemApp
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "tandem-tests", Guid.NewGuid().ToString("N"));
 
@@ -102,7 +102,7 @@ public sealed class SqliteApp : TandemApp
 /// PostgreSQL from <c>TANDEM_TEST_POSTGRES</c> (a server connection string; ./test.sh starts one).
 /// Each run gets its own database, dropped afterwards.
 /// </summary>
-public sealed class PostgresApp : TandemApp
+public class PostgresApp : TandemApp
 {
     private readonly string? _server = Environment.GetEnvironmentVariable("TANDEM_TEST_POSTGRES");
     private readonly string _database = $"tandem_test_{Guid.NewGuid():N}";

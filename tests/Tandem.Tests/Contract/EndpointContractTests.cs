@@ -1,0 +1,198 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Kernel.Http;
+using Tandem.Kernel.Persistence;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Contract;
+
+/// <summary>
+/// Walks every API endpoint the host maps (its EndpointDataSource) and checks the contract that
+/// holds for all of them: each declares its audience, and no malformed request — broken JSON,
+/// wrong content type, wrong types, huge numbers, control characters, missing fields — yields
+/// anything but problem+json, or writes a single row.
+/// </summary>
+public abstract class EndpointContractTests(TandemApp app) : ApiTest(app)
+{
+    private IReadOnlyList<RouteEndpoint> ApiEndpoints() =>
+        App.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/api/", StringComparison.Ordinal) || raw.StartsWith("/epcis", StringComparison.Ordinal)))
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>() is not null)
+            .ToList();
+
+    [Fact]
+    public void Every_api_endpoint_declares_who_it_is_for()
+    {
+        var endpoints = ApiEndpoints();
+        endpoints.Count.ShouldBeGreaterThan(3);
+        var unclassified = endpoints
+            .Where(e => e.Metadata.GetMetadata<EndpointAccess>() is null)
+            .Select(Describe)
+            .ToList();
+        unclassified.ShouldBeEmpty("every endpoint needs .ForPublic(), .ForConsumers(), .ForMerchantStaff(role), .ForPlatform(policy) or .ForMachines()");
+    }
+
+    [Fact]
+    public async Task Unknown_routes_and_wrong_methods_are_problems()
+    {
+        await (await Anonymous().GetAsync("/api/v1/no-such-thing", Ct)).ShouldBeProblem(HttpStatusCode.NotFound, "not_found");
+        await (await Anonymous().DeleteAsync("/api/v1/auth/login", Ct)).ShouldBeProblem(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+        await (await Anonymous().GetAsync("/api/v1/stores/not-a-guid", Ct)).ShouldBeProblem(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task Malformed_requests_to_every_endpoint_are_problems_that_change_nothing()
+    {
+        var admin = await AdminAsync();
+        var before = await RowCountsAsync();
+        var failures = new List<string>();
+
+        foreach (var endpoint in ApiEndpoints())
+        {
+            var method = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.First();
+            var url = Url(endpoint);
+            var body = endpoint.Metadata.OfType<IAcceptsMetadata>().FirstOrDefault(a => a.RequestType is not null && a.ContentTypes.Contains("application/json"));
+            if (body is null)
+            {
+                continue;
+            }
+
+            foreach (var (name, content, expectedStatus, field) in MalformedBodies(body.RequestType!))
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = content };
+                var response = await admin.SendAsync(request, Ct);
+                var text = await response.Content.ReadAsStringAsync(Ct);
+                var where = $"{method} {url} [{name}] → {(int)response.StatusCode} {text}";
+                if ((int)response.StatusCode >= 500 || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                {
+                    failures.Add(where);
+                    continue;
+                }
+
+                using var problem = JsonDocument.Parse(text);
+                if (!problem.RootElement.TryGetProperty("code", out _))
+                {
+                    failures.Add(where + " (no code)");
+                }
+
+                if (expectedStatus is { } status && (int)response.StatusCode != status)
+                {
+                    failures.Add(where + $" (expected {status})");
+                }
+
+                if (field is not null && !(problem.RootElement.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _)))
+                {
+                    failures.Add(where + $" (field '{field}' not named)");
+                }
+            }
+        }
+
+        failures.ShouldBeEmpty();
+        (await RowCountsAsync()).ShouldBe(before, "a malformed request wrote something");
+    }
+
+    /// <summary>Each kind of bad body, with the status it must get and the field it must name (when the field is knowable).</summary>
+    private static IEnumerable<(string Name, HttpContent Content, int? Status, string? Field)> MalformedBodies(Type requestType)
+    {
+        yield return ("broken json", Json("{\"a\": "), 400, null);
+        yield return ("not json at all", Json("<xml/>"), 400, null);
+        yield return ("wrong content type", new StringContent("{}", Encoding.UTF8, "text/plain"), 415, null);
+        yield return ("array instead of object", Json("[]"), 400, null);
+        yield return ("empty object", Json("{}"), null, null);
+        yield return ("duplicate property", Json("{\"a\":1,\"a\":2}"), 400, null);
+
+        foreach (var property in requestType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (type == typeof(string))
+            {
+                yield return ($"{name}: object for a string", Json($"{{\"{name}\": {{\"x\": 1}}}}"), 400, name);
+                yield return ($"{name}: control characters", Json($"{{\"{name}\": \"bad\\u0007value\\u0000\"}}"), null, null);
+            }
+            else if (type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(decimal))
+            {
+                yield return ($"{name}: string for a number", Json($"{{\"{name}\": \"12\"}}"), 400, name);
+                yield return ($"{name}: huge number", Json($"{{\"{name}\": 123456789012345678901234567890}}"), 400, name);
+                yield return ($"{name}: 1e999", Json($"{{\"{name}\": 1e999}}"), 400, name);
+            }
+            else if (type == typeof(bool))
+            {
+                yield return ($"{name}: string for a boolean", Json($"{{\"{name}\": \"yes\"}}"), 400, name);
+            }
+            else
+            {
+                yield return ($"{name}: number for an object", Json($"{{\"{name}\": 12}}"), 400, name);
+            }
+        }
+    }
+
+    private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
+
+    /// <summary>Fills route parameters with ids that exist nowhere; malformed bodies must fail before they matter.</summary>
+    private static string Url(RouteEndpoint endpoint)
+    {
+        var segments = endpoint.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
+            Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart parameter => ParameterValue(parameter),
+            Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart separator => separator.Content,
+            _ => "",
+        })));
+        return "/" + string.Join('/', segments);
+    }
+
+    private static string ParameterValue(Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart parameter) =>
+        parameter.ParameterPolicies.Any(p => p.Content is "int" or "long") ? "1" : Guid.NewGuid().ToString();
+
+    private async Task<HttpClient> AdminAsync()
+    {
+        var register = await Anonymous().PostAsJsonAsync("/api/v1/auth/register",
+            new { phone = IsolatedSettings.AdminPhone, password = "admin password", displayName = "Admin" }, Ct);
+        if (register.StatusCode == HttpStatusCode.Conflict)
+        {
+            register = await Anonymous().PostAsJsonAsync("/api/v1/auth/login", new { phone = IsolatedSettings.AdminPhone, password = "admin password" }, Ct);
+        }
+
+        var body = await register.Json();
+        return ClientWithToken(body.GetProperty("accessToken").GetString()!);
+    }
+
+    private async Task<Dictionary<string, long>> RowCountsAsync()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(Ct);
+        foreach (var table in db.Model.GetEntityTypes().Select(e => (e.GetSchema(), e.GetTableName())).Where(t => t.Item2 is not null).Distinct())
+        {
+            // Keys are created on first use of Data Protection, not by the request under test.
+            if (table.Item2!.Contains("data_protection", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            await using var command = connection.CreateCommand();
+            command.CommandText = table.Item1 is null ? $"SELECT COUNT(*) FROM \"{table.Item2}\"" : $"SELECT COUNT(*) FROM \"{table.Item1}\".\"{table.Item2}\"";
+            counts[$"{table.Item1}.{table.Item2}"] = Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return counts;
+    }
+
+    private static string Describe(RouteEndpoint e) =>
+        $"{string.Join(',', e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])} {e.RoutePattern.RawText}";
+}
+
+public sealed class EndpointContractTests_Sqlite(IsolatedSqliteApp app) : EndpointContractTests(app), IClassFixture<IsolatedSqliteApp>;
+
+public sealed class EndpointContractTests_Postgres(IsolatedPostgresApp app) : EndpointContractTests(app), IClassFixture<IsolatedPostgresApp>;
