@@ -23,6 +23,9 @@ public static class WebModule
         services.AddScoped<WebSession>();
         services.AddSingleton<ApiAddress>();
         services.AddSingleton<Maps.MapSettings>();
+        services.AddSingleton<Live.OrderFeed>();
+        services.AddSingleton<Live.LiveSettings>();
+        services.AddSingleton<Live.LiveSettingsView>();
         services.AddHttpClient<TandemApi>((sp, client) =>
         {
             client.BaseAddress = sp.GetRequiredService<ApiAddress>().Value;
