@@ -101,6 +101,12 @@
     } catch (e) { /* no audio here */ }
   }
 
+  // The POS works from the keyboard: keep the browser's own meaning of these keys (find, refresh...) out of it.
+  document.addEventListener('keydown', function (e) {
+    if (!e.target || !e.target.matches || !e.target.matches('[data-pos-scan]')) { return; }
+    if (['F2', 'F3', 'F4', 'Escape', '+', '-', '='].indexOf(e.key) >= 0) { e.preventDefault(); }
+  });
+
   function init() { initLocate(); initMaps(); }
 
   window.tandem = {
