@@ -29,7 +29,7 @@ builder.Services
     .AddTandemErrorHandling()
     .AddTandemRateLimits(builder.Configuration)
     .AddTandemObservability(builder.Configuration)
-    .AddOpenApi(o => o.AddDocumentTransformer<ApiDocument>());
+    .AddOpenApi(o => o.AddDocumentTransformer<ApiDocument>().AddOperationTransformer<ApiOperations>());
 
 // The product, module by module.
 builder.Services

@@ -41,6 +41,30 @@ public abstract class EndpointContractTests(TandemApp app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_every_endpoint_with_its_errors_and_auth()
+    {
+        var document = await (await Anonymous().GetAsync("/openapi/v1.json", Ct)).ShouldHave(HttpStatusCode.OK);
+        var paths = document.GetProperty("paths");
+        foreach (var endpoint in ApiEndpoints())
+        {
+            var path = System.Text.RegularExpressions.Regex.Replace(endpoint.RoutePattern.RawText!, ":[a-z]+}", "}");
+            paths.TryGetProperty(path, out var item).ShouldBeTrue($"{path} is missing from the OpenAPI document");
+            var method = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.First().ToLowerInvariant();
+            var operation = item.GetProperty(method);
+            operation.GetProperty("responses").TryGetProperty("404", out _).ShouldBeTrue($"{method} {path} does not document its problems");
+            var access = endpoint.Metadata.GetMetadata<EndpointAccess>();
+            if (access is { Audience: not (Audience.Public or Audience.Machine) })
+            {
+                operation.TryGetProperty("security", out _).ShouldBeTrue($"{method} {path} does not say it needs a bearer token");
+            }
+        }
+
+        var docs = await Anonymous().GetAsync("/docs/", Ct);
+        docs.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await docs.Content.ReadAsStringAsync(Ct)).ShouldContain("openapi/v1.json");
+    }
+
+    [Fact]
     public async Task Unknown_routes_and_wrong_methods_are_problems()
     {
         await (await Anonymous().GetAsync("/api/v1/no-such-thing", Ct)).ShouldBeProblem(HttpStatusCode.NotFound, "not_found");
