@@ -8,7 +8,7 @@ namespace Tandem.Browser.Tests.Infrastructure;
 public sealed record SeededUser(Guid Id, string Phone, string Password, string Token, string DisplayName);
 
 /// <summary>Base of browser tests: pages in headless Chromium against the real host, data seeded through the API.</summary>
-public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
+public abstract partial class BrowserTest(BrowserApp app) : IAsyncLifetime
 {
     private static int _phoneCounter = Random.Shared.Next(0, 10_000_000);
     private static int _codeCounter = Random.Shared.Next(0, 100_000_000);
