@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Logging;
 using Tandem.Web.Api;
 using Tandem.Web.Live;
 
