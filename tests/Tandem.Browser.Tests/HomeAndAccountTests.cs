@@ -41,18 +41,18 @@ public sealed class HomeAndAccountTests(BrowserApp app) : BrowserTest(app)
         await page.FillAsync("#displayName", "小王");
         await page.FillAsync("#phone", "12345");
         await page.FillAsync("#password", "short");
-        await page.ClickAsync("form button[type=submit]");
+        await page.ClickAsync("main form button[type=submit]");
         (await page.InnerTextAsync("[data-testid=phone-error]")).ShouldContain("手机号");
         (await page.GetAttributeAsync("#phone", "aria-invalid")).ShouldBe("true");
         await ScreenshotAsync(page, "signup-errors-phone");
 
         await page.FillAsync("#phone", NewPhone());
         await page.FillAsync("#password", "short");
-        await page.ClickAsync("form button[type=submit]");
+        await page.ClickAsync("main form button[type=submit]");
         (await page.InnerTextAsync("[data-testid=password-error]")).ShouldContain("8");
 
         await page.FillAsync("#password", "a long enough password");
-        await page.ClickAsync("form button[type=submit]");
+        await page.ClickAsync("main form button[type=submit]");
         await page.WaitForURLAsync(u => !u.Contains("/signup", StringComparison.Ordinal));
         (await page.Locator("text=我的订单").CountAsync()).ShouldBeGreaterThan(0);
         (await page.Context.CookiesAsync()).Single(c => c.Name == "tandem_session").HttpOnly.ShouldBeTrue();
@@ -66,7 +66,7 @@ public sealed class HomeAndAccountTests(BrowserApp app) : BrowserTest(app)
         await page.GotoAsync("/signin");
         await page.FillAsync("#phone", user.Phone);
         await page.FillAsync("#password", "not the password");
-        await page.ClickAsync("form button[type=submit]");
+        await page.ClickAsync("main form button[type=submit]");
         (await page.InnerTextAsync("[data-testid=form-error]")).ShouldContain("Wrong mobile number or password");
 
         await SignInAsync(page, user);

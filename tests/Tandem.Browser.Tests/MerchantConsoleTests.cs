@@ -50,7 +50,7 @@ public sealed class MerchantConsoleTests(BrowserApp app) : BrowserTest(app)
         var good2 = NewGtin13();
         var bad = $"gtin,name,price,{shop.StoreName}\n{good1},西湖藕粉,25.00,10\n1234567890123,坏条码,1.00,1\n{good2},,abc,-3\n";
         await page.FillAsync("#csv", bad);
-        await page.ClickAsync("form button[type=submit]");
+        await page.ClickAsync("main form button[type=submit]");
         var problems = page.Locator("[data-testid=import-problems]");
         await problems.WaitForAsync();
         var text = await problems.InnerTextAsync();
@@ -64,7 +64,7 @@ public sealed class MerchantConsoleTests(BrowserApp app) : BrowserTest(app)
         (await ProductCountAsync(shop)).ShouldBe(0);
 
         await page.FillAsync("#csv", $"gtin,name,price,{shop.StoreName}\n{good1},西湖藕粉,25.00,10\n{good2},龙井虾仁料包,39.9,4\n");
-        await page.ClickAsync("form button[type=submit]");
+        await page.ClickAsync("main form button[type=submit]");
         await page.WaitForSelectorAsync("text=已导入 2 个商品");
         (await ProductCountAsync(shop)).ShouldBe(2);
         await ScreenshotAsync(page, "merchant-products");
@@ -101,21 +101,21 @@ public sealed class MerchantConsoleTests(BrowserApp app) : BrowserTest(app)
         await SignInAsync(page, owner, "/merchant");
         await page.FillAsync("#name", "西湖茶庄");
         await page.FillAsync("#creditCode", "12345");
-        await page.ClickAsync("form button[type=submit]");
+        await page.ClickAsync("main form button[type=submit]");
         (await page.InnerTextAsync("[data-testid=creditCode-error]")).ShouldContain("信用代码");
 
         await page.FillAsync("#creditCode", NewCreditCode());
-        await page.ClickAsync("form button[type=submit]");
+        await page.ClickAsync("main form button[type=submit]");
         await page.WaitForSelectorAsync("[data-testid=merchant]");
         await page.ClickAsync("text=新开门店");
         await page.FillAsync("#name", "西湖茶庄 龙井店");
         await page.FillAsync("#address", "杭州市西湖区龙井路 1 号");
         await page.FillAsync("#lat", "95");
-        await page.ClickAsync("form button[type=submit]");
+        await page.ClickAsync("main form button[type=submit]");
         (await page.InnerTextAsync("[data-testid=lat-error]")).ShouldNotBeNullOrWhiteSpace();
         await page.FillAsync("#lat", "30.2402");
         await page.FillAsync("#lng", "120.1280");
-        await page.ClickAsync("form button[type=submit]");
+        await page.ClickAsync("main form button[type=submit]");
         await page.WaitForSelectorAsync("text=已保存");
         await ScreenshotAsync(page, "merchant-store-settings");
         await page.GotoAsync("/merchant");

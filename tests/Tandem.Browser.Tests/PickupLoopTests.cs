@@ -71,6 +71,7 @@ public sealed partial class PickupLoopTests(BrowserApp app) : BrowserTest(app)
         var phone = await NewPageAsync("en-US", Phone);
         await SignInAsync(phone, consumer, $"/stores/{shop.StoreId}");
         await phone.Locator($"[data-product='{shop.Products[0].Id}'] button").ClickAsync();
+        await phone.WaitForSelectorAsync("[data-testid=added]");
         await phone.GotoAsync("/cart");
         await phone.ClickAsync("[data-testid=checkout]");
         await phone.WaitForSelectorAsync("[data-interactive=true]");

@@ -101,16 +101,31 @@
     } catch (e) { /* no audio here */ }
   }
 
-  // The POS works from the keyboard: keep the browser's own meaning of these keys (find, refresh...) out of it.
-  document.addEventListener('keydown', function (e) {
-    if (!e.target || !e.target.matches || !e.target.matches('[data-pos-scan]')) { return; }
-    if (['F2', 'F3', 'F4', 'Escape', '+', '-', '='].indexOf(e.key) >= 0) { e.preventDefault(); }
-  });
+  // The POS works from the keyboard. A USB scanner types digits and Enter faster than a round trip, so the
+  // field is read and cleared here, at the Enter, and the code goes to the server in order.
+  var posKeys = ['F2', 'F3', 'F4', 'Escape', '+', '-', '='];
+  function pos(input, dotnet) {
+    if (!input || input.getAttribute('data-pos-ready')) { return; }
+    input.setAttribute('data-pos-ready', '1');
+    input.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        var code = input.value.trim();
+        input.value = '';
+        dotnet.invokeMethodAsync('Scan', code);
+      } else if (posKeys.indexOf(e.key) >= 0) {
+        e.preventDefault();
+        dotnet.invokeMethodAsync('Key', e.key);
+      }
+    });
+    input.focus();
+  }
 
   function init() { initLocate(); initMaps(); }
 
   window.tandem = {
     chime: chime,
+    pos: pos,
     print: function () { window.print(); },
     focus: function (selector) { var el = document.querySelector(selector); if (el) { el.focus(); if (el.select) { el.select(); } } },
     title: function (text) { document.title = text; }

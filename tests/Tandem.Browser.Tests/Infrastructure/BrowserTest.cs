@@ -71,7 +71,7 @@ public abstract partial class BrowserTest(BrowserApp app) : IAsyncLifetime
         await page.GotoAsync(returnUrl is null ? "/signin" : $"/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
         await page.FillAsync("#phone", user.Phone);
         await page.FillAsync("#password", user.Password);
-        await page.ClickAsync("form button[type=submit]");
+        await page.ClickAsync("main form button[type=submit]");
         await page.WaitForURLAsync(u => !u.Contains("/signin", StringComparison.Ordinal));
     }
 
