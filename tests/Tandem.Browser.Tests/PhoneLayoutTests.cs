@@ -10,7 +10,7 @@ public sealed class PhoneLayoutTests(BrowserApp app) : BrowserTest(app)
         var shop = await NewShopAsync(("西湖龙井明前特级 茶叶礼盒装 250 克 一罐", 128800, 3), ("酸奶", 650, 0));
         var consumer = await NewUserAsync();
         var page = await NewPageAsync("zh-CN", Phone);
-        await page.Context.AddCookiesAsync([new Cookie { Name = "tandem_near", Value = "30.2741,120.1551", Url = App.BaseAddress.ToString() }]);
+        await page.Context.AddCookiesAsync([new Cookie { Name = "tandem_near", Value = "30.2741%2C120.1551", Url = App.BaseAddress.ToString() }]);
         await SignInAsync(page, consumer, $"/stores/{shop.StoreId}");
         await page.Locator($"[data-product='{shop.Products[0].Id}'] button").ClickAsync();
         await page.WaitForSelectorAsync("[data-testid=added]");

@@ -117,7 +117,7 @@ public static class NearCookie
     public static bool TryParse(string? raw, out Api.LocationJson point)
     {
         point = DistrictCentre;
-        var parts = raw?.Split(',');
+        var parts = (raw is null ? null : Uri.UnescapeDataString(raw))?.Split(',');
         if (parts is not { Length: 2 }
             || !double.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var lat)
             || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var lng)
