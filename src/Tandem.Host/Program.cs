@@ -7,7 +7,10 @@ using Tandem.Host.Hosting;
 using Tandem.Identity;
 using Tandem.Inventory;
 using Tandem.Kernel;
+using Tandem.Kernel.Idempotency;
 using Tandem.Merchants;
+using Tandem.Ordering;
+using Tandem.Payments;
 using Tandem.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +29,7 @@ builder.Services
     .AddTandemKernel()
     .AddTandemDatabase(builder.Configuration, builder.Environment)
     .AddDataProtection().SetApplicationName("Tandem").PersistKeysToDbContext<Tandem.Kernel.Persistence.TandemDbContext>().Services
+    .AddTandemIdempotency(builder.Configuration)
     .AddTandemErrorHandling()
     .AddTandemRateLimits(builder.Configuration)
     .AddTandemObservability(builder.Configuration)
@@ -36,7 +40,9 @@ builder.Services
     .AddIdentityModule(builder.Configuration)
     .AddMerchants()
     .AddCatalog()
-    .AddInventory();
+    .AddInventory()
+    .AddPayments(builder.Configuration)
+    .AddOrdering(builder.Configuration);
 builder.Services.AddTandemWeb();
 
 var app = builder.Build();
@@ -55,6 +61,8 @@ app.MapIdentityModule();
 app.MapMerchants();
 app.MapCatalog();
 app.MapInventory();
+app.MapPayments();
+app.MapOrdering();
 app.MapTandemWeb();
 
 await app.PrepareAsync();

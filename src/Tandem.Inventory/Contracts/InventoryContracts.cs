@@ -45,3 +45,22 @@ public interface IStockChangeObserver
 {
     Task StockChangedAsync(Guid storeId, IReadOnlyCollection<Guid> productIds, CancellationToken ct);
 }
+
+/// <summary>
+/// A store's stock of one product changed. <see cref="OnHand"/> and <see cref="Reserved"/> are the levels
+/// after the change; the deltas say what changed. <see cref="Reason"/> is a movement reason
+/// (<c>receipt</c>, <c>count</c>, ..., <c>sale</c>, <c>pos_sale</c>) or <c>reserved</c> / <c>released</c>.
+/// </summary>
+public sealed record StockChanged(
+    Guid EventId,
+    DateTime OccurredAt,
+    Guid MerchantId,
+    Guid StoreId,
+    Guid ProductId,
+    long OnHand,
+    long Reserved,
+    long Available,
+    long OnHandDelta,
+    long ReservedDelta,
+    string Reason,
+    string? Reference) : Tandem.Kernel.Outbox.IIntegrationEvent;

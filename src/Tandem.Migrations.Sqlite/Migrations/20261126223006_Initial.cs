@@ -12,6 +12,26 @@ namespace Tandem.Migrations.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "catalog_products",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MerchantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Price = table.Column<long>(type: "INTEGER", nullable: false),
+                    Gtin = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 14, nullable: true),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_catalog_products", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "identity_users",
                 columns: table => new
                 {
@@ -86,6 +106,57 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "merchants_merchants",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CreditCode = table.Column<string>(type: "TEXT", maxLength: 18, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_merchants_merchants", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "merchants_staff",
+                columns: table => new
+                {
+                    MerchantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Role = table.Column<int>(type: "INTEGER", nullable: false),
+                    AddedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_merchants_staff", x => new { x.MerchantId, x.UserId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "merchants_stores",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MerchantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Lat = table.Column<double>(type: "REAL", nullable: false),
+                    Lng = table.Column<double>(type: "REAL", nullable: false),
+                    Pickup = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DeliveryRadiusKm = table.Column<double>(type: "REAL", nullable: true),
+                    DeliveryFee = table.Column<long>(type: "INTEGER", nullable: true),
+                    OpeningHours = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    SpatialKey = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_merchants_stores", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "identity_user_claims",
                 columns: table => new
                 {
@@ -147,6 +218,17 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_catalog_products_MerchantId_Gtin",
+                table: "catalog_products",
+                columns: new[] { "MerchantId", "Gtin" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_catalog_products_MerchantId_Id",
+                table: "catalog_products",
+                columns: new[] { "MerchantId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_identity_user_claims_UserId",
                 table: "identity_user_claims",
                 column: "UserId");
@@ -172,11 +254,36 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 name: "IX_kernel_outbox_DispatchedAt_ParkedAt_NextAttemptAt",
                 table: "kernel_outbox",
                 columns: new[] { "DispatchedAt", "ParkedAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_merchants_merchants_CreditCode",
+                table: "merchants_merchants",
+                column: "CreditCode",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_merchants_staff_UserId",
+                table: "merchants_staff",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_merchants_stores_MerchantId",
+                table: "merchants_stores",
+                column: "MerchantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_merchants_stores_SpatialKey_Lat_Lng_Id_MerchantId_Name",
+                table: "merchants_stores",
+                columns: new[] { "SpatialKey", "Lat", "Lng", "Id", "MerchantId", "Name" },
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "catalog_products");
+
             migrationBuilder.DropTable(
                 name: "identity_user_claims");
 
@@ -194,6 +301,15 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "kernel_processed_events");
+
+            migrationBuilder.DropTable(
+                name: "merchants_merchants");
+
+            migrationBuilder.DropTable(
+                name: "merchants_staff");
+
+            migrationBuilder.DropTable(
+                name: "merchants_stores");
 
             migrationBuilder.DropTable(
                 name: "identity_users");

@@ -16,6 +16,12 @@ namespace Tandem.Migrations.Postgres.Migrations
                 name: "kernel");
 
             migrationBuilder.EnsureSchema(
+                name: "merchants");
+
+            migrationBuilder.EnsureSchema(
+                name: "catalog");
+
+            migrationBuilder.EnsureSchema(
                 name: "identity");
 
             migrationBuilder.CreateTable(
@@ -31,6 +37,21 @@ namespace Tandem.Migrations.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "merchants",
+                schema: "merchants",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreditCode = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_merchants", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -65,6 +86,65 @@ namespace Tandem.Migrations.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_processed_events", x => new { x.EventId, x.Handler });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "products",
+                schema: "catalog",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    MerchantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    NameEn = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Price = table.Column<long>(type: "bigint", nullable: false),
+                    Gtin = table.Column<string>(type: "character(14)", fixedLength: true, maxLength: 14, nullable: true),
+                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Unit = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_products", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "staff",
+                schema: "merchants",
+                columns: table => new
+                {
+                    MerchantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Role = table.Column<int>(type: "integer", nullable: false),
+                    AddedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_staff", x => new { x.MerchantId, x.UserId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stores",
+                schema: "merchants",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    MerchantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Address = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Lat = table.Column<double>(type: "double precision", nullable: false),
+                    Lng = table.Column<double>(type: "double precision", nullable: false),
+                    Pickup = table.Column<bool>(type: "boolean", nullable: false),
+                    DeliveryRadiusKm = table.Column<double>(type: "double precision", nullable: true),
+                    DeliveryFee = table.Column<long>(type: "bigint", nullable: true),
+                    OpeningHours = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stores", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -164,10 +244,42 @@ namespace Tandem.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_merchants_CreditCode",
+                schema: "merchants",
+                table: "merchants",
+                column: "CreditCode",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_outbox_DispatchedAt_ParkedAt_NextAttemptAt",
                 schema: "kernel",
                 table: "outbox",
                 columns: new[] { "DispatchedAt", "ParkedAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_MerchantId_Gtin",
+                schema: "catalog",
+                table: "products",
+                columns: new[] { "MerchantId", "Gtin" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_products_MerchantId_Id",
+                schema: "catalog",
+                table: "products",
+                columns: new[] { "MerchantId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_staff_UserId",
+                schema: "merchants",
+                table: "staff",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_stores_MerchantId",
+                schema: "merchants",
+                table: "stores",
+                column: "MerchantId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_user_claims_UserId",
@@ -204,12 +316,28 @@ namespace Tandem.Migrations.Postgres.Migrations
                 schema: "kernel");
 
             migrationBuilder.DropTable(
+                name: "merchants",
+                schema: "merchants");
+
+            migrationBuilder.DropTable(
                 name: "outbox",
                 schema: "kernel");
 
             migrationBuilder.DropTable(
                 name: "processed_events",
                 schema: "kernel");
+
+            migrationBuilder.DropTable(
+                name: "products",
+                schema: "catalog");
+
+            migrationBuilder.DropTable(
+                name: "staff",
+                schema: "merchants");
+
+            migrationBuilder.DropTable(
+                name: "stores",
+                schema: "merchants");
 
             migrationBuilder.DropTable(
                 name: "user_claims",

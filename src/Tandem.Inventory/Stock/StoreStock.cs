@@ -1,0 +1,306 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Inventory.Contracts;
+using Tandem.Kernel;
+using Tandem.Kernel.Outbox;
+using Tandem.Kernel.Persistence;
+using Tandem.Merchants.Contracts;
+
+namespace Tandem.Inventory.Stock;
+
+/// <summary>
+/// The one stock of every store. Each change is a single conditional UPDATE per line inside the caller's
+/// transaction, lines in product-id order (so concurrent multi-line changes lock rows in one order and cannot
+/// deadlock); the ledger row and the StockChanged event are written in that same transaction.
+/// </summary>
+internal sealed class StoreStock(
+    TandemDbContext db, Outbox outbox, TimeProvider clock, IStoreDirectory stores, IServiceProvider services) : IStock
+{
+    private DbSet<StockItem> Items => db.Set<StockItem>();
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task<ReservationResult> ReserveAsync(Guid storeId, IReadOnlyList<StockLine> lines, CancellationToken ct)
+    {
+        var sorted = Normalise(lines);
+        var now = Now;
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            var (productId, quantity) = (sorted[i].ProductId, (long)sorted[i].Quantity);
+            var reserved = await Items
+                .Where(s => s.StoreId == storeId && s.ProductId == productId && s.OnHand - s.Reserved >= quantity)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.Reserved, s => s.Reserved + quantity)
+                    .SetProperty(s => s.UpdatedAt, now), ct);
+            if (reserved == 0)
+            {
+                // The caller rolls back. Name every short line, not just the first: the rest are checked by reading.
+                var rest = sorted.Skip(i + 1).ToList();
+                var levels = await LevelsByProductAsync(storeId, rest.Select(l => l.ProductId).ToList(), ct);
+                var shortIds = new List<Guid> { productId };
+                shortIds.AddRange(rest
+                    .Where(l => !levels.TryGetValue(l.ProductId, out var level) || level.OnHand - level.Reserved < l.Quantity)
+                    .Select(l => l.ProductId));
+                return new ReservationResult(shortIds);
+            }
+        }
+
+        await PublishAsync(storeId, sorted, onHandSign: 0, reservedSign: +1, "reserved", reference: null, ct);
+        return new ReservationResult([]);
+    }
+
+    public async Task ReleaseAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, CancellationToken ct)
+    {
+        var sorted = Normalise(lines);
+        var now = Now;
+        foreach (var (productId, q) in sorted)
+        {
+            var quantity = (long)q;
+            var released = await Items
+                .Where(s => s.StoreId == storeId && s.ProductId == productId && s.Reserved >= quantity)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.Reserved, s => s.Reserved - quantity)
+                    .SetProperty(s => s.UpdatedAt, now), ct);
+            EnsureOneRow(released, storeId, productId, "release");
+        }
+
+        await PublishAsync(storeId, sorted, onHandSign: 0, reservedSign: -1, "released", reference, ct);
+        await NotifyObserversAsync(storeId, sorted, ct);
+    }
+
+    public async Task CommitSaleAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, Guid? actor, CancellationToken ct)
+    {
+        var sorted = Normalise(lines);
+        var now = Now;
+        foreach (var (productId, q) in sorted)
+        {
+            var quantity = (long)q;
+            var sold = await Items
+                .Where(s => s.StoreId == storeId && s.ProductId == productId && s.Reserved >= quantity)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.OnHand, s => s.OnHand - quantity)
+                    .SetProperty(s => s.Reserved, s => s.Reserved - quantity)
+                    .SetProperty(s => s.LastDelta, -quantity)
+                    .SetProperty(s => s.MovementCount, s => s.MovementCount + 1)
+                    .SetProperty(s => s.UpdatedAt, now), ct);
+            EnsureOneRow(sold, storeId, productId, "sale");
+        }
+
+        await RecordMovementsAsync(storeId, sorted, MovementReason.Sale, reference, actor, reservedSign: -1, ct);
+        await NotifyObserversAsync(storeId, sorted, ct);
+    }
+
+    public async Task RecordCounterSaleAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, Guid? actor, CancellationToken ct)
+    {
+        var sorted = Normalise(lines);
+        var now = Now;
+        Guid? merchantId = null;
+        foreach (var (productId, q) in sorted)
+        {
+            var quantity = (long)q;
+            for (var attempt = 0; ; attempt++)
+            {
+                // Never refused: goods in hand may take onHand below zero (a recount is then due).
+                var sold = await Items
+                    .Where(s => s.StoreId == storeId && s.ProductId == productId)
+                    .ExecuteUpdateAsync(u => u
+                        .SetProperty(s => s.OnHand, s => s.OnHand - quantity)
+                        .SetProperty(s => s.LastDelta, -quantity)
+                        .SetProperty(s => s.MovementCount, s => s.MovementCount + 1)
+                        .SetProperty(s => s.UpdatedAt, now), ct);
+                if (sold == 1)
+                {
+                    break;
+                }
+
+                if (attempt > 0)
+                {
+                    EnsureOneRow(sold, storeId, productId, "counter sale");
+                }
+
+                merchantId ??= (await stores.FindAsync(storeId, ct))?.MerchantId
+                    ?? throw new InvalidOperationException($"Store {storeId} does not exist.");
+                await EnsureRowsAsync(storeId, merchantId.Value, [productId], ct);
+            }
+        }
+
+        await RecordMovementsAsync(storeId, sorted, MovementReason.PosSale, reference, actor, reservedSign: 0, ct);
+        await NotifyObserversAsync(storeId, sorted, ct);
+    }
+
+    public async Task<IReadOnlyList<StockLevel>> LevelsAsync(Guid storeId, IReadOnlyCollection<Guid> productIds, CancellationToken ct)
+    {
+        var found = await LevelsByProductAsync(storeId, productIds, ct);
+        return productIds.Distinct()
+            .Select(id => found.TryGetValue(id, out var level) ? level : new StockLevel(storeId, id, 0, 0))
+            .ToList();
+    }
+
+    /// <summary>A stock count: onHand becomes <paramref name="onHand"/>; the ledger records the difference.</summary>
+    public async Task<StockLevel> CountAsync(Guid storeId, Guid merchantId, Guid productId, long onHand, string? reference, Guid actor, CancellationToken ct)
+    {
+        await EnsureRowsAsync(storeId, merchantId, [productId], ct);
+        var now = Now;
+        var counted = await Items
+            .Where(s => s.StoreId == storeId && s.ProductId == productId)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.LastDelta, s => onHand - s.OnHand)
+                .SetProperty(s => s.OnHand, onHand)
+                .SetProperty(s => s.MovementCount, s => s.MovementCount + 1)
+                .SetProperty(s => s.UpdatedAt, now), ct);
+        EnsureOneRow(counted, storeId, productId, "count");
+        var line = new StockLine(productId, 0);
+        var level = (await RecordMovementsAsync(storeId, [line], MovementReason.Count, reference, actor, reservedSign: 0, ct))[0];
+        await NotifyObserversAsync(storeId, [line], ct);
+        return level;
+    }
+
+    /// <summary>An adjustment by <paramref name="delta"/>; null when it would take onHand below zero (nothing changes).</summary>
+    public async Task<StockLevel?> AdjustAsync(
+        Guid storeId, Guid merchantId, Guid productId, long delta, MovementReason reason, string? reference, Guid actor, CancellationToken ct)
+    {
+        await EnsureRowsAsync(storeId, merchantId, [productId], ct);
+        var now = Now;
+        var adjusted = await Items
+            .Where(s => s.StoreId == storeId && s.ProductId == productId && (delta >= 0 || s.OnHand + delta >= 0))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.OnHand, s => s.OnHand + delta)
+                .SetProperty(s => s.LastDelta, delta)
+                .SetProperty(s => s.MovementCount, s => s.MovementCount + 1)
+                .SetProperty(s => s.UpdatedAt, now), ct);
+        if (adjusted == 0)
+        {
+            return null;
+        }
+
+        var line = new StockLine(productId, 0);
+        var level = (await RecordMovementsAsync(storeId, [line], reason, reference, actor, reservedSign: 0, ct))[0];
+        await NotifyObserversAsync(storeId, [line], ct);
+        return level;
+    }
+
+    /// <summary>One line per product (quantities added up), in product-id order: the order every transaction locks rows in.</summary>
+    internal static List<StockLine> Normalise(IReadOnlyList<StockLine> lines) =>
+        lines.GroupBy(l => l.ProductId)
+            .Select(g => new StockLine(g.Key, g.Sum(l => l.Quantity)))
+            .OrderBy(l => l.ProductId)
+            .ToList();
+
+    private async Task<Dictionary<Guid, StockLevel>> LevelsByProductAsync(Guid storeId, IReadOnlyCollection<Guid> productIds, CancellationToken ct)
+    {
+        if (productIds.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = productIds.Distinct().ToList();
+        return await Items.AsNoTracking()
+            .Where(s => s.StoreId == storeId && ids.Contains(s.ProductId))
+            .Select(s => new StockLevel(s.StoreId, s.ProductId, s.OnHand, s.Reserved))
+            .ToDictionaryAsync(l => l.ProductId, ct);
+    }
+
+    /// <summary>
+    /// Reads back the rows just changed (this transaction holds their locks, so they are exactly as it left them)
+    /// and writes one ledger row and one event per product.
+    /// </summary>
+    private async Task<List<StockLevel>> RecordMovementsAsync(
+        Guid storeId, List<StockLine> sorted, MovementReason reason, string? reference, Guid? actor, int reservedSign, CancellationToken ct)
+    {
+        var ids = sorted.Select(l => l.ProductId).ToList();
+        var rows = await Items.AsNoTracking()
+            .Where(s => s.StoreId == storeId && ids.Contains(s.ProductId))
+            .ToDictionaryAsync(s => s.ProductId, ct);
+        var now = Now;
+        var levels = new List<StockLevel>(sorted.Count);
+        foreach (var line in sorted)
+        {
+            var row = rows[line.ProductId];
+            db.Set<StockMovement>().Add(new StockMovement
+            {
+                StoreId = storeId,
+                ProductId = line.ProductId,
+                Seq = row.MovementCount,
+                MerchantId = row.MerchantId,
+                At = now,
+                Delta = row.LastDelta,
+                Reason = reason,
+                OnHandAfter = row.OnHand,
+                Reference = reference,
+                Actor = actor,
+            });
+            outbox.Publish(new StockChanged(NewId.Next(clock), now, row.MerchantId, storeId, line.ProductId,
+                row.OnHand, row.Reserved, row.OnHand - row.Reserved, row.LastDelta, reservedSign * (long)line.Quantity,
+                MovementReasons.Name(reason), reference));
+            levels.Add(new StockLevel(storeId, line.ProductId, row.OnHand, row.Reserved));
+        }
+
+        await db.SaveChangesAsync(ct);
+        return levels;
+    }
+
+    private async Task PublishAsync(
+        Guid storeId, List<StockLine> sorted, int onHandSign, int reservedSign, string reason, string? reference, CancellationToken ct)
+    {
+        var ids = sorted.Select(l => l.ProductId).ToList();
+        var rows = await Items.AsNoTracking()
+            .Where(s => s.StoreId == storeId && ids.Contains(s.ProductId))
+            .Select(s => new { s.ProductId, s.MerchantId, s.OnHand, s.Reserved })
+            .ToDictionaryAsync(s => s.ProductId, ct);
+        var now = Now;
+        foreach (var line in sorted)
+        {
+            var row = rows[line.ProductId];
+            outbox.Publish(new StockChanged(NewId.Next(clock), now, row.MerchantId, storeId, line.ProductId,
+                row.OnHand, row.Reserved, row.OnHand - row.Reserved, onHandSign * (long)line.Quantity, reservedSign * (long)line.Quantity,
+                reason, reference));
+        }
+    }
+
+    private async Task NotifyObserversAsync(Guid storeId, List<StockLine> sorted, CancellationToken ct)
+    {
+        // Resolved here, not injected: observers read stock through IStock themselves.
+        var productIds = sorted.Select(l => l.ProductId).ToList();
+        foreach (var observer in services.GetServices<IStockChangeObserver>())
+        {
+            await observer.StockChangedAsync(storeId, productIds, ct);
+        }
+    }
+
+    /// <summary>Creates missing rows at zero; a row another transaction created meanwhile is left alone.</summary>
+    private async Task EnsureRowsAsync(Guid storeId, Guid merchantId, IReadOnlyList<Guid> productIds, CancellationToken ct)
+    {
+        var sql = InsertIfMissingSql();
+        var now = Now;
+        foreach (var productId in productIds)
+        {
+            await db.Database.ExecuteSqlRawAsync(sql, [storeId, productId, merchantId, now], ct);
+        }
+    }
+
+    private string InsertIfMissingSql()
+    {
+        var entity = db.Model.FindEntityType(typeof(StockItem))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var helper = db.GetService<ISqlGenerationHelper>();
+        string Column(string property) => helper.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        return $"INSERT INTO {helper.DelimitIdentifier(table.Name, table.Schema)} " +
+               $"({Column(nameof(StockItem.StoreId))}, {Column(nameof(StockItem.ProductId))}, {Column(nameof(StockItem.MerchantId))}, " +
+               $"{Column(nameof(StockItem.OnHand))}, {Column(nameof(StockItem.Reserved))}, {Column(nameof(StockItem.MovementCount))}, " +
+               $"{Column(nameof(StockItem.LastDelta))}, {Column(nameof(StockItem.UpdatedAt))}) " +
+               "VALUES ({0}, {1}, {2}, 0, 0, 0, 0, {3}) " +
+               $"ON CONFLICT ({Column(nameof(StockItem.StoreId))}, {Column(nameof(StockItem.ProductId))}) DO NOTHING";
+    }
+
+    private static void EnsureOneRow(int affected, Guid storeId, Guid productId, string what)
+    {
+        if (affected != 1)
+        {
+            // A release or sale of more than is reserved means the caller's books are wrong: stop, roll back.
+            throw new InvalidOperationException($"Stock {what} for store {storeId}, product {productId} found no matching reservation.");
+        }
+    }
+}

@@ -1,0 +1,331 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Tandem.Kernel.Http;
+using Tandem.Kernel.Persistence;
+using Tandem.Kernel.Tenancy;
+
+namespace Tandem.Kernel.Idempotency;
+
+/// <summary>
+/// The <c>Idempotency-Key</c> contract of API.md as an endpoint filter. The filter owns the request's
+/// transaction: it claims the key (a lease committed on its own), begins the transaction, runs the
+/// handler (whose units of work join it through savepoints), executes the answer into a buffer, stores
+/// the answer under the key in the same transaction as the effect, commits, and only then sends it.
+/// </summary>
+internal sealed class IdempotencyFilter : IEndpointFilter
+{
+    public const string HeaderName = "Idempotency-Key";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (!http.Request.Headers.TryGetValue(HeaderName, out var values))
+        {
+            return await next(context);
+        }
+
+        var key = values.Count == 1 ? values[0] ?? "" : "";
+        var invalid = Validate(key, values.Count);
+        if (invalid is not null)
+        {
+            return ApiProblem.Validation(new Dictionary<string, string[]> { [HeaderName] = [invalid] });
+        }
+
+        var services = http.RequestServices;
+        var keys = services.GetRequiredService<IdempotencyKeys>();
+        var db = services.GetRequiredService<TandemDbContext>();
+        var ct = http.RequestAborted;
+        var scope = ScopeOf(http);
+        var hash = await FingerprintAsync(http, context.Arguments, services);
+
+        var claim = await keys.ClaimAsync(scope, key, hash, CancellationToken.None);
+        switch (claim.Outcome)
+        {
+            case ClaimOutcome.Reused:
+                return ApiProblem.Conflict("idempotency_key_reused",
+                    "This Idempotency-Key was used with a different request body.");
+            case ClaimOutcome.InUse:
+                return InUse();
+            case ClaimOutcome.Replay:
+                await ReplayAsync(http, claim.Record!);
+                return Results.Empty;
+        }
+
+        var request = services.GetRequiredService<IdempotentRequest>();
+        request.Active = new ActiveKey(scope, key, claim.Token);
+        CapturedResponse captured;
+        try
+        {
+            await db.Database.BeginTransactionAsync(ct);
+            var result = await next(context);
+            captured = await ExecuteIntoBufferAsync(http, result);
+            if (captured.Status >= 500)
+            {
+                await RollbackAsync(db);
+                await keys.ReleaseAsync(scope, key, claim.Token, CancellationToken.None);
+                await WriteAsync(http, captured, replayed: false);
+                return Results.Empty;
+            }
+
+            if (db.Database.CurrentTransaction is null)
+            {
+                // The handler committed its effect early (see IdempotentRequest.CheckpointAsync).
+                await db.Database.BeginTransactionAsync(CancellationToken.None);
+            }
+
+            if (!await keys.StoreAnswerAsync(scope, key, claim.Token, IdempotencyState.Completed, captured, CancellationToken.None))
+            {
+                await RollbackAsync(db);
+                http.Response.Clear();
+                return InUse();
+            }
+
+            await db.Database.CommitTransactionAsync(CancellationToken.None);
+        }
+        catch (IdempotencyLeaseLostException)
+        {
+            await RollbackAsync(db);
+            http.Response.Clear();
+            return InUse();
+        }
+        catch
+        {
+            await RollbackAsync(db);
+            await keys.ReleaseAsync(scope, key, claim.Token, CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            request.Active = null;
+        }
+
+        await WriteAsync(http, captured, replayed: false);
+        return Results.Empty;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult InUse() => ApiProblem.Conflict("idempotency_key_in_use",
+        "A request with this Idempotency-Key is still running; retry when it has finished.");
+
+    internal static string? Validate(string key, int count)
+    {
+        if (count != 1)
+        {
+            return "must be sent once";
+        }
+
+        if (key.Length is 0 or > 255)
+        {
+            return "must be 1 to 255 characters";
+        }
+
+        return key.All(c => c is >= (char)0x20 and <= (char)0x7E) ? null : "must be printable ASCII";
+    }
+
+    /// <summary>The caller and the route: the same key on another route or from another caller is another key.</summary>
+    private static string ScopeOf(HttpContext http)
+    {
+        var caller = TandemClaims.UserId(http.User)?.ToString() ?? "anonymous";
+        return $"{caller} {http.Request.Method} {http.Request.Path.Value?.TrimEnd('/').ToLowerInvariant()}";
+    }
+
+    /// <summary>SHA-256 of the canonical JSON body (keys sorted, insignificant whitespace dropped), so equal JSON compares equal.</summary>
+    private static async Task<string> FingerprintAsync(HttpContext http, IList<object?> arguments, IServiceProvider services)
+    {
+        byte[] canonical;
+        var body = http.Request.Body;
+        if (body.CanSeek)
+        {
+            body.Position = 0;
+            using var buffer = new MemoryStream();
+            await body.CopyToAsync(buffer);
+            body.Position = 0;
+            canonical = Canonicalise(buffer.ToArray());
+        }
+        else
+        {
+            // Without a buffered body, the bound request objects stand for it.
+            var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            var requests = arguments.Where(a => a is not null && a.GetType().Namespace?.StartsWith("Tandem", StringComparison.Ordinal) == true);
+            canonical = Canonicalise(JsonSerializer.SerializeToUtf8Bytes(requests.ToArray(), json));
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(canonical));
+    }
+
+    internal static byte[] Canonicalise(byte[] raw)
+    {
+        if (raw.Length == 0)
+        {
+            return raw;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(raw);
+            var output = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(output))
+            {
+                Write(writer, document.RootElement);
+            }
+
+            return output.WrittenSpan.ToArray();
+        }
+        catch (JsonException)
+        {
+            return raw; // the binder refuses such bodies before this runs; hash them as they are
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(property.Name);
+                    Write(writer, property.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    Write(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.Number when element.TryGetDecimal(out var number):
+                // 1, 1.0 and 1.00 are one number; dividing by 1.000... drops trailing zeros of the scale.
+                writer.WriteNumberValue(number / 1.000000000000000000000000000000000m);
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    /// <summary>Runs the handler's answer against a buffer, so it can be stored before the client sees it.</summary>
+    private static async Task<CapturedResponse> ExecuteIntoBufferAsync(HttpContext http, object? result)
+    {
+        var original = http.Features.Get<IHttpResponseBodyFeature>()!;
+        using var buffer = new MemoryStream();
+        http.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
+        try
+        {
+            switch (result)
+            {
+                case IResult r:
+                    await r.ExecuteAsync(http);
+                    break;
+                case null:
+                    break;
+                default:
+                    await http.Response.WriteAsJsonAsync(result, result.GetType());
+                    break;
+            }
+        }
+        finally
+        {
+            http.Features.Set(original);
+        }
+
+        var location = http.Response.Headers.Location.ToString();
+        return new CapturedResponse(http.Response.StatusCode, http.Response.ContentType,
+            string.IsNullOrEmpty(location) ? null : location, buffer.ToArray());
+    }
+
+    private static async Task ReplayAsync(HttpContext http, IdempotencyRecord record)
+    {
+        http.Response.Clear();
+        await WriteAsync(http, new CapturedResponse(record.ResponseStatus ?? 200, record.ResponseContentType, record.ResponseLocation,
+            record.ResponseBody ?? []), replayed: true);
+    }
+
+    private static async Task WriteAsync(HttpContext http, CapturedResponse response, bool replayed)
+    {
+        http.Response.StatusCode = response.Status;
+        if (response.ContentType is not null)
+        {
+            http.Response.ContentType = response.ContentType;
+        }
+
+        if (response.Location is not null)
+        {
+            http.Response.Headers.Location = response.Location;
+        }
+
+        if (replayed)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        http.Response.ContentLength = response.Body.Length;
+        await http.Response.Body.WriteAsync(response.Body);
+    }
+
+    private static async Task RollbackAsync(TandemDbContext db)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await db.Database.RollbackTransactionAsync(CancellationToken.None);
+        }
+
+        db.ChangeTracker.Clear();
+    }
+}
+
+internal sealed record ActiveKey(string Scope, string Key, Guid Token);
+
+internal sealed class IdempotencyLeaseLostException() : Exception("Another request took over this Idempotency-Key.");
+
+/// <summary>
+/// The running request's key, for handlers that must commit their effect before they can answer
+/// (paying awaits the provider's callback, which needs the committed payment).
+/// </summary>
+public sealed class IdempotentRequest
+{
+    private readonly TandemDbContext _db;
+    private readonly IdempotencyKeys _keys;
+    private readonly IOptions<JsonOptions> _json;
+
+    internal IdempotentRequest(TandemDbContext db, IdempotencyKeys keys, IOptions<JsonOptions> json)
+    {
+        _db = db;
+        _keys = keys;
+        _json = json;
+    }
+
+    internal ActiveKey? Active { get; set; }
+
+    /// <summary>
+    /// Commits the request's transaction now, storing <paramref name="body"/> as the answer a retry gets if this
+    /// request never finishes. Retries meanwhile get <c>idempotency_key_in_use</c>. Does nothing without a key.
+    /// </summary>
+    public async Task CheckpointAsync(int status, object body, CancellationToken ct)
+    {
+        if (Active is not { } active || _db.Database.CurrentTransaction is null)
+        {
+            return;
+        }
+
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), _json.Value.SerializerOptions);
+        var provisional = new CapturedResponse(status, "application/json; charset=utf-8", null, bytes);
+        if (!await _keys.StoreAnswerAsync(active.Scope, active.Key, active.Token, IdempotencyState.Committed, provisional, ct))
+        {
+            throw new IdempotencyLeaseLostException();
+        }
+
+        await _db.Database.CommitTransactionAsync(ct);
+    }
+}

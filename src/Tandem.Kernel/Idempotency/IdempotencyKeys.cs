@@ -1,0 +1,147 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tandem.Kernel.Persistence;
+
+namespace Tandem.Kernel.Idempotency;
+
+/// <summary>Settings under <c>Tandem:Idempotency</c>.</summary>
+public sealed class IdempotencyOptions
+{
+    /// <summary>How long a key and its answer are kept (API.md: at least 24 hours).</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long a running request holds its key before a retry may take over (its host may have died).</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+internal enum ClaimOutcome
+{
+    Claimed,
+    Replay,
+    Reused,
+    InUse,
+}
+
+internal sealed record Claim(ClaimOutcome Outcome, Guid Token, IdempotencyRecord? Record = null);
+
+/// <summary>The table of keys: claims, takeovers and completions, each one conditional statement.</summary>
+internal sealed class IdempotencyKeys(TandemDbContext db, TimeProvider clock, IOptions<IdempotencyOptions> options)
+{
+    private DbSet<IdempotencyRecord> Records => db.Set<IdempotencyRecord>();
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Claims the key as a lease committed on its own, before the request's transaction begins.</summary>
+    public async Task<Claim> ClaimAsync(string scope, string key, string hash, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var token = Guid.NewGuid();
+            var now = Now;
+            var existing = await Records.AsNoTracking().SingleOrDefaultAsync(r => r.Scope == scope && r.Key == key, ct);
+            if (existing is not null)
+            {
+                if (await DecideAsync(existing, scope, key, hash, token, now, ct) is { } decided)
+                {
+                    return decided;
+                }
+
+                continue;
+            }
+
+            var record = new IdempotencyRecord
+            {
+                Scope = scope,
+                Key = key,
+                RequestHash = hash,
+                State = IdempotencyState.Running,
+                LeaseToken = token,
+                LeaseExpiresAt = now + options.Value.Lease,
+                CreatedAt = now,
+                ExpiresAt = now + options.Value.Retention,
+            };
+            Records.Add(record);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return new Claim(ClaimOutcome.Claimed, token);
+            }
+            catch (DbUpdateException)
+            {
+                // Claimed by another request between our look and our insert: the unique primary key decided. Look again.
+            }
+            finally
+            {
+                db.Entry(record).State = EntityState.Detached;
+            }
+        }
+
+        return new Claim(ClaimOutcome.InUse, Guid.Empty);
+    }
+
+    /// <summary>What an existing key means for a new request; null when it was removed and the claim should be tried again.</summary>
+    private async Task<Claim?> DecideAsync(IdempotencyRecord existing, string scope, string key, string hash, Guid token, DateTime now, CancellationToken ct)
+    {
+        if (existing.ExpiresAt <= now)
+        {
+            await Records.Where(r => r.Scope == scope && r.Key == key && r.LeaseToken == existing.LeaseToken).ExecuteDeleteAsync(ct);
+            return null;
+        }
+
+        if (!string.Equals(existing.RequestHash, hash, StringComparison.Ordinal))
+        {
+            return new Claim(ClaimOutcome.Reused, Guid.Empty);
+        }
+
+        switch (existing.State)
+        {
+            case IdempotencyState.Completed:
+                return new Claim(ClaimOutcome.Replay, Guid.Empty, existing);
+            case IdempotencyState.Committed when existing.LeaseExpiresAt <= now:
+                // The first request committed its effect and died before it could answer: its provisional answer stands.
+                await Records.Where(r => r.Scope == scope && r.Key == key && r.LeaseToken == existing.LeaseToken)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, IdempotencyState.Completed), ct);
+                return new Claim(ClaimOutcome.Replay, Guid.Empty, existing);
+            case IdempotencyState.Running when existing.LeaseExpiresAt <= now:
+                // The first request died before committing anything (its transaction rolled back): run it again.
+                var takenOver = await Records
+                    .Where(r => r.Scope == scope && r.Key == key && r.LeaseToken == existing.LeaseToken)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(r => r.LeaseToken, token)
+                        .SetProperty(r => r.LeaseExpiresAt, now + options.Value.Lease), ct);
+                return takenOver == 1 ? new Claim(ClaimOutcome.Claimed, token) : new Claim(ClaimOutcome.InUse, Guid.Empty);
+            default:
+                return new Claim(ClaimOutcome.InUse, Guid.Empty);
+        }
+    }
+
+    /// <summary>Stores an answer under the caller's lease, in the caller's transaction. False when the lease was lost.</summary>
+    public async Task<bool> StoreAnswerAsync(string scope, string key, Guid token, IdempotencyState state, CapturedResponse response, CancellationToken ct)
+    {
+        var leaseUntil = Now + options.Value.Lease;
+        var updated = await Records
+            .Where(r => r.Scope == scope && r.Key == key && r.LeaseToken == token)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.State, state)
+                .SetProperty(r => r.LeaseExpiresAt, leaseUntil)
+                .SetProperty(r => r.ResponseStatus, response.Status)
+                .SetProperty(r => r.ResponseContentType, response.ContentType)
+                .SetProperty(r => r.ResponseLocation, response.Location)
+                .SetProperty(r => r.ResponseBody, response.Body), ct);
+        return updated == 1;
+    }
+
+    /// <summary>Gives the key back when the request failed without an answer worth replaying (an exception or a 5xx).</summary>
+    public async Task ReleaseAsync(string scope, string key, Guid token, CancellationToken ct) =>
+        await Records.Where(r => r.Scope == scope && r.Key == key && r.LeaseToken == token && r.State == IdempotencyState.Running)
+            .ExecuteDeleteAsync(ct);
+
+    public async Task<int> PurgeExpiredAsync(CancellationToken ct)
+    {
+        var now = Now;
+        return await Records.Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(ct);
+    }
+}
+
+/// <summary>An answer as it went out: status, the headers a client relies on, and the body bytes.</summary>
+internal sealed record CapturedResponse(int Status, string? ContentType, string? Location, byte[] Body);

@@ -1,0 +1,125 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Tandem.Kernel.Idempotency;
+
+/// <summary>
+/// One all-or-nothing piece of work on the shared DbContext. When a transaction is already open
+/// (the idempotency filter owns one for the whole request), it joins it through a savepoint;
+/// otherwise it begins and owns its own transaction. Either way <see cref="RollbackAsync"/> undoes
+/// exactly this piece of work and forgets its tracked changes, and <see cref="CommitAsync"/> saves it.
+/// </summary>
+public sealed class UnitOfWork : IAsyncDisposable
+{
+    private static int _savepointCounter;
+
+    private readonly DbContext _db;
+    private readonly IDbContextTransaction? _owned;
+    private readonly string? _savepoint;
+    private bool _finished;
+
+    private UnitOfWork(DbContext db, IDbContextTransaction? owned, string? savepoint)
+    {
+        _db = db;
+        _owned = owned;
+        _savepoint = savepoint;
+    }
+
+    /// <summary>True when this unit joined a transaction someone else will commit.</summary>
+    public bool Joined => _owned is null;
+
+    public static async Task<UnitOfWork> BeginAsync(DbContext db, CancellationToken ct)
+    {
+        var ambient = db.Database.CurrentTransaction;
+        if (ambient is null)
+        {
+            return new UnitOfWork(db, await db.Database.BeginTransactionAsync(ct), null);
+        }
+
+        var name = $"uow_{Interlocked.Increment(ref _savepointCounter)}";
+        await ambient.CreateSavepointAsync(name, ct);
+        return new UnitOfWork(db, null, name);
+    }
+
+    /// <summary>Saves tracked changes and commits (or releases the savepoint into the ambient transaction).</summary>
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        await _db.SaveChangesAsync(ct);
+        if (_owned is not null)
+        {
+            await _owned.CommitAsync(ct);
+            await _owned.DisposeAsync();
+        }
+        else if (_db.Database.CurrentTransaction is { } ambient && ambient.SupportsSavepoints)
+        {
+            await ambient.ReleaseSavepointAsync(_savepoint!, ct);
+        }
+
+        _finished = true;
+    }
+
+    /// <summary>Undoes this unit's statements and forgets every tracked change.</summary>
+    public async Task RollbackAsync(CancellationToken ct)
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        try
+        {
+            if (_owned is not null)
+            {
+                await _owned.RollbackAsync(ct);
+                await _owned.DisposeAsync();
+            }
+            else if (_db.Database.CurrentTransaction is { } ambient)
+            {
+                await ambient.RollbackToSavepointAsync(_savepoint!, ct);
+            }
+        }
+        finally
+        {
+            _db.ChangeTracker.Clear();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_finished)
+        {
+            await RollbackAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> again (up to <paramref name="maxAttempts"/> times) when it lost a race:
+    /// an optimistic-concurrency conflict, or a deadlock / serialization failure reported by the database.
+    /// Each attempt must open its own <see cref="UnitOfWork"/> so a lost attempt leaves nothing behind.
+    /// </summary>
+    public static async Task<T> RetryOnConflictAsync<T>(Func<Task<T>> attempt, int maxAttempts = 8)
+    {
+        for (var i = 1; ; i++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (Exception e) when (i < maxAttempts && IsRaceLost(e))
+            {
+                await Task.Delay(Random.Shared.Next(1, 10 * i));
+            }
+        }
+    }
+
+    /// <summary>True for the failures a retry can fix: someone else changed the row first, or the database chose this transaction as a deadlock victim.</summary>
+    public static bool IsRaceLost(Exception e) => e switch
+    {
+        DbUpdateConcurrencyException => true,
+        DbException { SqlState: "40P01" or "40001" } => true,
+        _ when e.InnerException is not null => IsRaceLost(e.InnerException),
+        _ => false,
+    };
+}

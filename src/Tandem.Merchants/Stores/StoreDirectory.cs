@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Kernel;
+using Tandem.Kernel.Persistence;
+using Tandem.Merchants.Contracts;
+
+namespace Tandem.Merchants.Stores;
+
+internal sealed class StoreDirectory(TandemDbContext db, StoreSearch search) : IStoreDirectory
+{
+    public async Task<StoreInfo?> FindAsync(Guid storeId, CancellationToken ct)
+    {
+        var store = await db.Set<Store>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == storeId, ct);
+        return store?.ToInfo();
+    }
+
+    public async Task<IReadOnlyList<NearbyStore>> NearbyAsync(GeoPoint point, double radiusKm, Guid? merchantId, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var hits = await search.HitsAsync(point, radiusKm, merchantId, ct);
+        return await search.LoadAsync(hits.Count <= limit ? hits : hits.GetRange(0, limit), ct);
+    }
+}

@@ -1,0 +1,83 @@
+using Tandem.Inventory.Contracts;
+using Tandem.Kernel;
+using Tandem.Kernel.Outbox;
+using Tandem.Kernel.Persistence;
+using Tandem.Ordering.Contracts;
+using Tandem.Payments.Contracts;
+
+namespace Tandem.Ordering.Orders;
+
+/// <summary>Orders leaving the open set in this unit of work: the at-risk rule no longer counts them.</summary>
+internal sealed class ClosingOrders
+{
+    private readonly HashSet<Guid> _ids = [];
+
+    public IReadOnlyCollection<Guid> Ids => _ids;
+
+    public void Add(Guid orderId) => _ids.Add(orderId);
+}
+
+/// <summary>
+/// What follows a transition that moves stock or money, in the caller's unit of work. Stock is changed before the
+/// order row is saved: every transaction locks stock rows before order rows, so they cannot deadlock each other.
+/// </summary>
+internal sealed class OrderLifecycle(TandemDbContext db, IStock stock, IPayments payments, Outbox outbox, TimeProvider clock, ClosingOrders closing)
+{
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public static string StockReference(Order order) => $"order:{order.Id}";
+
+    /// <summary>After <see cref="Order.Cancel"/> or <see cref="Order.Expire"/>: releases the reservation, decides a refund of money taken, announces it. Returns the payment to refund.</summary>
+    public async Task<Guid?> CancelledAsync(Order order, CancellationToken ct)
+    {
+        closing.Add(order.Id);
+        await stock.ReleaseAsync(order.StoreId, order.StockLines, StockReference(order), ct);
+        Guid? refund = null;
+        if (order is { PaymentStatus: PaymentStatus.Succeeded, PaymentId: { } paymentId })
+        {
+            if (await payments.RequestRefundAsync(paymentId, "order_cancelled", ct) is { } status)
+            {
+                order.MirrorPayment(paymentId, status);
+            }
+
+            refund = paymentId;
+        }
+
+        outbox.Publish(new OrderCancelled(NewId.Next(clock), Now, order.Id, order.MerchantId, order.StoreId, order.ConsumerId,
+            Quantities(order), order.CancelReason ?? "", CancelledByName(order.CancelledBy), refund));
+        await db.SaveChangesAsync(ct);
+        return refund;
+    }
+
+    /// <summary>Cancels an unpaid order past its reservation. False when it is not (any more) expired — e.g. it was paid first.</summary>
+    public async Task<bool> ExpireAsync(Order order, CancellationToken ct)
+    {
+        if (order.Expire(Now) is not null)
+        {
+            return false;
+        }
+
+        await CancelledAsync(order, ct);
+        return true;
+    }
+
+    /// <summary>After a successful <see cref="Order.Handover"/>: the reserved goods leave the store as a sale.</summary>
+    public async Task CompletedAsync(Order order, Guid actor, CancellationToken ct)
+    {
+        closing.Add(order.Id);
+        await stock.CommitSaleAsync(order.StoreId, order.StockLines, StockReference(order), actor, ct);
+        outbox.Publish(new OrderCompleted(NewId.Next(clock), Now, order.Id, order.MerchantId, order.StoreId, order.ConsumerId,
+            Quantities(order), order.Total, order.Currency));
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static IReadOnlyList<OrderedQuantity> Quantities(Order order) =>
+        order.Lines.OrderBy(l => l.LineNo).Select(l => new OrderedQuantity(l.ProductId, l.Quantity)).ToList();
+
+    private static string CancelledByName(CancelledBy? by) => by switch
+    {
+        CancelledBy.Consumer => "consumer",
+        CancelledBy.Store => "store",
+        _ => "payment_timeout",
+    };
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Kernel.Persistence;
+
+namespace Tandem.Ordering.Orders;
+
+/// <summary>Six random digits the consumer shows at the counter; unique among a store's open orders.</summary>
+internal static class PickupCodes
+{
+    public static bool TryParse(string? input, [NotNullWhen(true)] out string? code)
+    {
+        code = input?.Trim();
+        if (code is { Length: 6 } && code.All(char.IsAsciiDigit))
+        {
+            return true;
+        }
+
+        code = null;
+        return false;
+    }
+
+    /// <summary>A code no open order of the store holds now. The unique index on (store, open code) settles a race.</summary>
+    public static async Task<string> NewForStoreAsync(TandemDbContext db, Guid storeId, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+            if (attempt >= 20 || !await db.Set<Order>().AnyAsync(o => o.StoreId == storeId && o.OpenPickupCode == code, ct))
+            {
+                return code;
+            }
+        }
+    }
+}
+
+/// <summary>Settings under <c>Tandem:Orders</c>.</summary>
+internal sealed class OrderOptions
+{
+    /// <summary>Unpaid orders are cancelled and their stock released after this.</summary>
+    public TimeSpan PaymentTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often the expiry sweeper looks for unpaid orders past their reservation.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

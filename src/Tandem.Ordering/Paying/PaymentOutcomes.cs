@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Kernel;
+using Tandem.Kernel.Outbox;
+using Tandem.Kernel.Persistence;
+using Tandem.Ordering.Contracts;
+using Tandem.Ordering.Orders;
+using Tandem.Payments.Contracts;
+
+namespace Tandem.Ordering.Paying;
+
+/// <summary>
+/// Ordering's side of a provider notification, inside the transaction that records it: the money makes the order
+/// paid only while it still awaits payment and its reservation holds; otherwise Payments refunds it.
+/// </summary>
+internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecycle, Outbox outbox, TimeProvider clock) : IPaymentOutcomeHandler
+{
+    public async Task<bool> PaymentSucceededAsync(PaymentOutcome outcome, CancellationToken ct)
+    {
+        var order = await db.Set<Order>().Include(o => o.Lines).SingleOrDefaultAsync(o => o.Id == outcome.OrderId, ct);
+        if (order is null)
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (order.MarkPaid(outcome.PaymentId, outcome.Amount, now))
+        {
+            outbox.Publish(new OrderPaid(NewId.Next(clock), now, order.Id, order.MerchantId, order.StoreId, order.ConsumerId,
+                outcome.PaymentId, outcome.Amount.Amount, outcome.Amount.Currency));
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+
+        // Too late: the reservation ran out. Cancel now (releasing the stock) if the sweeper has not yet.
+        if (order.IsExpired(now))
+        {
+            await lifecycle.ExpireAsync(order, ct);
+        }
+
+        return false;
+    }
+
+    public async Task PaymentStatusChangedAsync(PaymentOutcome outcome, CancellationToken ct)
+    {
+        var order = await db.Set<Order>().SingleOrDefaultAsync(o => o.Id == outcome.OrderId, ct);
+        if (order is null)
+        {
+            return;
+        }
+
+        order.MirrorPayment(outcome.PaymentId, outcome.Status);
+        await db.SaveChangesAsync(ct);
+    }
+}

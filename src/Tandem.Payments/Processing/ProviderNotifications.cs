@@ -1,0 +1,110 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Kernel;
+using Tandem.Kernel.Idempotency;
+using Tandem.Kernel.Persistence;
+using Tandem.Payments.Contracts;
+
+namespace Tandem.Payments.Processing;
+
+/// <summary>A verified notification from a provider: payment <see cref="PaymentId"/> of order <see cref="OrderId"/> is now <see cref="Status"/>.</summary>
+internal sealed record ProviderNotification(string NotificationId, string Provider, Guid PaymentId, Guid OrderId, PaymentStatus Status, Money Amount);
+
+internal enum NotificationResult
+{
+    Applied,
+    Duplicate,
+    Ignored,
+    AmountMismatch,
+}
+
+/// <summary>
+/// Applies provider notifications: the payment and its order change in one transaction, a repeated notification id
+/// changes nothing, and a notification that would move a payment backwards (a late "pending") is recorded and ignored.
+/// </summary>
+internal sealed class ProviderNotifications(TandemDbContext db, PaymentService payments, IPaymentOutcomeHandler outcomes, TimeProvider clock)
+{
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Applies the notification; afterwards carries out a refund it decided (an approval nobody waits for any more).</summary>
+    public async Task<NotificationResult> ApplyAsync(ProviderNotification notification, CancellationToken ct)
+    {
+        var (result, refund) = await UnitOfWork.RetryOnConflictAsync(() => ApplyOnceAsync(notification, ct));
+        if (refund)
+        {
+            await payments.CompleteRefundAsync(notification.PaymentId, ct);
+        }
+
+        return result;
+    }
+
+    private async Task<(NotificationResult, bool Refund)> ApplyOnceAsync(ProviderNotification notification, CancellationToken ct)
+    {
+        await using var work = await UnitOfWork.BeginAsync(db, ct);
+        if (await AlreadyProcessedAsync(notification, ct))
+        {
+            return (NotificationResult.Duplicate, false);
+        }
+
+        var payment = await db.Set<Payment>().SingleOrDefaultAsync(p => p.Id == notification.PaymentId, ct);
+        if (payment is not null && payment.Money != notification.Amount)
+        {
+            // Not recorded as processed: a corrected notification may follow.
+            return (NotificationResult.AmountMismatch, false);
+        }
+
+        db.Set<ProcessedNotification>().Add(new ProcessedNotification
+        {
+            Id = notification.NotificationId,
+            Provider = notification.Provider,
+            ReceivedAt = Now,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+        {
+            // The same notification was being applied by a concurrent delivery; the unique key decided.
+            await work.RollbackAsync(ct);
+            if (await AlreadyProcessedAsync(notification, ct))
+            {
+                return (NotificationResult.Duplicate, false);
+            }
+
+            throw;
+        }
+
+        var result = NotificationResult.Ignored;
+        var refund = false;
+        if (payment is not null && payment.OrderId == notification.OrderId)
+        {
+            switch (notification.Status)
+            {
+                case PaymentStatus.Succeeded when payment.Succeed(Now):
+                    await db.SaveChangesAsync(ct);
+                    result = NotificationResult.Applied;
+                    if (!await outcomes.PaymentSucceededAsync(payments.Outcome(payment), ct))
+                    {
+                        // The order no longer awaits this money (cancelled, expired or paid otherwise): give it back.
+                        db.Set<Refund>().Add(payment.RequestRefund(NewId.Next(clock), "order_not_awaiting_payment", Now)!);
+                        await db.SaveChangesAsync(ct);
+                        await outcomes.PaymentStatusChangedAsync(payments.Outcome(payment), ct);
+                        refund = true;
+                    }
+
+                    break;
+                case PaymentStatus.Declined when payment.Decline(Now):
+                    await db.SaveChangesAsync(ct);
+                    await outcomes.PaymentStatusChangedAsync(payments.Outcome(payment), ct);
+                    result = NotificationResult.Applied;
+                    break;
+            }
+        }
+
+        await work.CommitAsync(ct);
+        return (result, refund);
+    }
+
+    private Task<bool> AlreadyProcessedAsync(ProviderNotification notification, CancellationToken ct) =>
+        db.Set<ProcessedNotification>().AsNoTracking().AnyAsync(n => n.Id == notification.NotificationId && n.Provider == notification.Provider, ct);
+}

@@ -1,0 +1,179 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Tandem.Kernel;
+using Tandem.Kernel.Persistence;
+using Tandem.Payments.Providers;
+
+namespace Tandem.Payments.Sandbox;
+
+internal enum SandboxOutcome
+{
+    Approve,
+    Decline,
+    Delay,
+}
+
+/// <summary>
+/// A provider that behaves like a real one: it keeps its own books (its own tables, written in its own scope as
+/// another system would), and reports every outcome through signed HTTP callbacks to the real endpoint —
+/// also when it approves at once. First a <c>pending</c> notification, then <c>succeeded</c> or <c>declined</c>.
+/// </summary>
+internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifier notifier, IOptions<SandboxOptions> options, TimeProvider clock)
+    : IPaymentProvider
+{
+    public string Name => "sandbox";
+
+    public async Task SubmitAsync(PaymentSubmission submission, CancellationToken ct)
+    {
+        var outcome = ParseOutcome(submission.Controls?.Outcome) ?? (options.Value.AutoApprove ? SandboxOutcome.Approve : SandboxOutcome.Delay);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var fresh = new List<SandboxNotification>();
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            var payment = await db.Set<SandboxPayment>().SingleOrDefaultAsync(p => p.PaymentId == submission.PaymentId, ct);
+            if (payment is null)
+            {
+                payment = new SandboxPayment
+                {
+                    Id = NewId.Next(clock),
+                    PaymentId = submission.PaymentId,
+                    OrderId = submission.OrderId,
+                    PayerId = submission.PayerId,
+                    Amount = submission.Amount.Amount,
+                    Currency = submission.Amount.Currency,
+                    State = SandboxPaymentState.AwaitingPayer,
+                    CreatedAt = now,
+                };
+                db.Set<SandboxPayment>().Add(payment);
+                fresh.Add(SandboxNotifier.Create(payment, 1, "pending", now));
+            }
+
+            if (outcome != SandboxOutcome.Delay && Settle(payment, outcome, now) is { } settled)
+            {
+                fresh.Add(settled);
+            }
+
+            db.Set<SandboxNotification>().AddRange(fresh);
+            await db.SaveChangesAsync(ct);
+        }
+
+        if (submission.Controls?.LatencyMs is > 0 and var latency)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(latency), clock, ct);
+        }
+
+        await notifier.DeliverAsync(fresh, submission.Controls?.Repeat ?? 1, submission.Controls?.Reorder ?? false, ct);
+    }
+
+    /// <summary>The payer approves or declines a delayed payment (test control). Null when it was settled before.</summary>
+    public async Task<bool> SettleAsync(Guid paymentId, SandboxOutcome outcome, int repeat, bool reorder, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        List<SandboxNotification> toSend;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            var payment = await db.Set<SandboxPayment>().SingleAsync(p => p.PaymentId == paymentId, ct);
+            if (Settle(payment, outcome, now) is not { } settled)
+            {
+                return false;
+            }
+
+            db.Set<SandboxNotification>().Add(settled);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return false;
+            }
+
+            // With reorder the stale "pending" goes again after the outcome, as a late delivery would.
+            toSend = reorder
+                ? await db.Set<SandboxNotification>().AsNoTracking().Where(n => n.SandboxPaymentId == payment.Id).ToListAsync(ct)
+                : [settled];
+        }
+
+        await notifier.DeliverAsync(toSend, repeat, reorder, ct);
+        return true;
+    }
+
+    /// <summary>Sends every notification of a payment again (test control for late and repeated deliveries).</summary>
+    public async Task RedeliverAsync(Guid paymentId, int repeat, bool reorder, CancellationToken ct)
+    {
+        List<SandboxNotification> all;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            all = await db.Set<SandboxNotification>().AsNoTracking().Where(n => n.PaymentId == paymentId).ToListAsync(ct);
+        }
+
+        await notifier.DeliverAsync(all, repeat, reorder, ct);
+    }
+
+    public async Task<string> RefundAsync(ProviderRefund refund, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await db.Set<SandboxRefund>().AsNoTracking().SingleOrDefaultAsync(r => r.RefundId == refund.RefundId, ct);
+            if (existing is not null)
+            {
+                return existing.Id.ToString();
+            }
+
+            var payment = await db.Set<SandboxPayment>().SingleOrDefaultAsync(p => p.PaymentId == refund.PaymentId, ct)
+                ?? throw new InvalidOperationException($"The sandbox knows no payment {refund.PaymentId}.");
+            if (payment.State != SandboxPaymentState.Approved || payment.Amount - payment.RefundedAmount < refund.Amount.Amount)
+            {
+                throw new InvalidOperationException($"The sandbox cannot refund payment {refund.PaymentId} in state {payment.State}.");
+            }
+
+            var row = new SandboxRefund
+            {
+                Id = NewId.Next(clock),
+                SandboxPaymentId = payment.Id,
+                RefundId = refund.RefundId,
+                Amount = refund.Amount.Amount,
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+            };
+            db.Set<SandboxRefund>().Add(row);
+            payment.RefundedAmount += refund.Amount.Amount;
+            payment.State = SandboxPaymentState.Refunded;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return row.Id.ToString();
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // A concurrent request for the same refund won; the loop returns its refund.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    internal static SandboxOutcome? ParseOutcome(string? outcome) => outcome switch
+    {
+        "approve" => SandboxOutcome.Approve,
+        "decline" => SandboxOutcome.Decline,
+        "delay" => SandboxOutcome.Delay,
+        _ => null,
+    };
+
+    private static SandboxNotification? Settle(SandboxPayment payment, SandboxOutcome outcome, DateTime now)
+    {
+        if (payment.State != SandboxPaymentState.AwaitingPayer || outcome == SandboxOutcome.Delay)
+        {
+            return null;
+        }
+
+        payment.State = outcome == SandboxOutcome.Approve ? SandboxPaymentState.Approved : SandboxPaymentState.Declined;
+        payment.SettledAt = now;
+        return SandboxNotifier.Create(payment, 2, outcome == SandboxOutcome.Approve ? "succeeded" : "declined", now);
+    }
+}
