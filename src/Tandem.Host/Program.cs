@@ -12,6 +12,7 @@ using Tandem.Kernel.Outbox;
 using Tandem.Merchants;
 using Tandem.Ordering;
 using Tandem.Payments;
+using Tandem.Traceability;
 using Tandem.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -44,7 +45,8 @@ builder.Services
     .AddCatalog()
     .AddInventory()
     .AddPayments(builder.Configuration)
-    .AddOrdering(builder.Configuration);
+    .AddOrdering(builder.Configuration)
+    .AddTraceability();
 builder.Services.AddTandemWeb();
 
 var app = builder.Build();
@@ -66,6 +68,7 @@ app.MapCatalog();
 app.MapInventory();
 app.MapPayments();
 app.MapOrdering();
+app.MapTraceability();
 app.MapTandemWeb();
 
 await app.PrepareAsync();
