@@ -9,6 +9,8 @@ public abstract class ExpiryTests(ShortTimeoutApp app) : AcceptanceTest(app)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
+    private TimeSpan Timeout => ((ShortTimeoutApp)App).PaymentTimeout;
+
     [Fact]
     public async Task An_unpaid_order_expires_after_the_payment_timeout_and_releases_its_stock()
     {
@@ -17,7 +19,7 @@ public abstract class ExpiryTests(ShortTimeoutApp app) : AcceptanceTest(app)
         var order = await OrderAsync(consumer, shop, (0, 3));
         var created = order.GetProperty("createdAt").GetDateTimeOffset();
         var expires = order.GetProperty("reservationExpiresAt").GetDateTimeOffset();
-        (expires - created).ShouldBe(ShortTimeoutApp.PaymentTimeout, TimeSpan.FromMilliseconds(500));
+        (expires - created).ShouldBe(Timeout, TimeSpan.FromMilliseconds(500));
         (await StockAsync(shop)).Reserved.ShouldBe(3);
 
         var expired = await WaitForStatusAsync(consumer, Id(order), "cancelled");
@@ -52,7 +54,7 @@ public abstract class ExpiryTests(ShortTimeoutApp app) : AcceptanceTest(app)
         var shop = await NewShopAsync((100, 5));
         var consumer = await NewUserAsync();
         var order = await PaidOrderAsync(consumer, shop, (0, 2));
-        await Task.Delay(ShortTimeoutApp.PaymentTimeout + TimeSpan.FromSeconds(1), Ct);
+        await Task.Delay(Timeout + TimeSpan.FromSeconds(1), Ct);
         Status(await GetOrderAsync(consumer.Client, Id(order))).ShouldBe("paid");
         (await StockAsync(shop)).Reserved.ShouldBe(2);
     }
@@ -75,7 +77,8 @@ public abstract class ExpiryTests(ShortTimeoutApp app) : AcceptanceTest(app)
         Has(after, "pickupCode").ShouldBeFalse();
         if (Has(after, "payment") && after.GetProperty("payment").GetProperty("paymentId").GetGuid() == paymentId)
         {
-            after.GetProperty("payment").GetProperty("status").GetString().ShouldBe("refunded");
+            // The refund is decided at once; the provider confirms it (refunded) once its own books show the money taken.
+            after.GetProperty("payment").GetProperty("status").GetString().ShouldBeOneOf("refund_pending", "refunded");
         }
 
         (await StockAsync(shop)).ShouldBe(new StockLevel(5, 0, 5));

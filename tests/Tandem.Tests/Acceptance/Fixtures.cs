@@ -63,12 +63,14 @@ public sealed class PrivatePostgresDatabase(string prefix)
 /// </summary>
 public abstract class ShortTimeoutApp : TandemApp
 {
-    public static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(2);
+    public virtual TimeSpan PaymentTimeout => TimeSpan.FromSeconds(2);
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings() =>
     [
-        new("Tandem:Orders:PaymentTimeout", "00:00:02"),
+        new("Tandem:Orders:PaymentTimeout", PaymentTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture)),
         new("Tandem:Orders:SweepInterval", "00:00:00.250"),
+        // Refunds decided inside a transaction are confirmed by the payments retry round.
+        new("Tandem:Payments:RetryInterval", "00:00:00.500"),
     ];
 }
 
@@ -92,6 +94,47 @@ public sealed class ShortTimeoutPostgresApp : ShortTimeoutApp
     private readonly PrivatePostgresDatabase _database = new("tandem_expiry");
 
     public ShortTimeoutPostgresApp() => Unavailable = _database.Unavailable;
+
+    public override string Provider => "postgres";
+
+    protected override IEnumerable<KeyValuePair<string, string?>> DatabaseSettings() => _database.Settings();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _database.DropAsync();
+    }
+}
+
+/// <summary>
+/// The concurrency test's host: unpaid orders expire during the run, but after long enough that a payment
+/// made at once (several transactions and two signed callbacks, under load) normally lands first.
+/// </summary>
+public sealed class RaceSqliteApp : ShortTimeoutApp
+{
+    private readonly PrivateSqliteDatabase _database = new();
+
+    public override TimeSpan PaymentTimeout => TimeSpan.FromSeconds(6);
+
+    public override string Provider => "sqlite";
+
+    protected override IEnumerable<KeyValuePair<string, string?>> DatabaseSettings() => _database.Settings();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _database.Delete();
+    }
+}
+
+/// <inheritdoc cref="RaceSqliteApp"/>
+public sealed class RacePostgresApp : ShortTimeoutApp
+{
+    private readonly PrivatePostgresDatabase _database = new("tandem_race");
+
+    public RacePostgresApp() => Unavailable = _database.Unavailable;
+
+    public override TimeSpan PaymentTimeout => TimeSpan.FromSeconds(6);
 
     public override string Provider => "postgres";
 
