@@ -24,7 +24,8 @@ internal sealed class Checkout : IScenario
             Concurrency: int.Parse(Stats.Option(args, "--concurrency", "32"), CultureInfo.InvariantCulture),
             Consumers: int.Parse(Stats.Option(args, "--consumers", "64"), CultureInfo.InvariantCulture),
             Products: int.Parse(Stats.Option(args, "--products", "20"), CultureInfo.InvariantCulture),
-            WarmUp: int.Parse(Stats.Option(args, "--warmup", "300"), CultureInfo.InvariantCulture));
+            WarmUp: int.Parse(Stats.Option(args, "--warmup", "300"), CultureInfo.InvariantCulture),
+            SqliteBusyTimeoutMs: int.Parse(Stats.Option(args, "--raw-busy-timeout", "0"), CultureInfo.InvariantCulture));
 
         var rows = new List<Row>();
         foreach (var (provider, server) in BenchDatabase.FromArgs(args))
@@ -57,7 +58,7 @@ internal sealed class Checkout : IScenario
         return failed ? 1 : 0;
     }
 
-    internal sealed record Settings(int Orders, int Concurrency, int Consumers, int Products, int WarmUp);
+    internal sealed record Settings(int Orders, int Concurrency, int Consumers, int Products, int WarmUp, int SqliteBusyTimeoutMs);
 
     private sealed record Row(string Provider, string Path, int Orders, int Errors, double Throughput, double P50, double P99, double? CpuPerOrder);
 
@@ -99,7 +100,7 @@ internal sealed class Checkout : IScenario
 
         // The baseline runs on the same database with the host stopped, so neither competes with the other.
         await host.StopAsync();
-        await using var raw = await RawCheckout.OpenAsync(database, host);
+        await using var raw = await RawCheckout.OpenAsync(database, host, settings.SqliteBusyTimeoutMs);
         await raw.RunAsync(settings.WarmUp, settings.Concurrency, seed: 1, merchant, store, consumers.Select(c => c.Id).ToList(), products);
         var baseline = await raw.RunAsync(settings.Orders, settings.Concurrency, seed: 2, merchant, store, consumers.Select(c => c.Id).ToList(), products);
         var rawOk = baseline.Latencies.Count;
