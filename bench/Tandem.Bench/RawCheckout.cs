@@ -63,7 +63,7 @@ internal sealed class RawCheckout : IAsyncDisposable
     }
 
     public async Task<Checkout.RunResult> RunAsync(
-        int orders, int concurrency, int seed, Guid merchantId, Guid storeId, IReadOnlyList<Guid> consumers, IReadOnlyList<(Guid Id, long Price)> products)
+        int orders, int concurrency, int seed, Guid merchantId, Guid storeId, IReadOnlyList<Guid> consumers, IReadOnlyList<(Guid Id, long Price)> products, bool placeOnly = false)
     {
         var random = new Random(seed);
         var plan = Enumerable.Range(0, orders).Select(i => (Consumer: consumers[i % consumers.Count], Lines: Checkout.LinesFor(random, products))).ToList();
@@ -79,6 +79,12 @@ internal sealed class RawCheckout : IAsyncDisposable
                 if (placed is null)
                 {
                     errors.Add("out of stock");
+                    return;
+                }
+
+                if (placeOnly)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     return;
                 }
 

@@ -15,7 +15,7 @@ internal sealed class Checkout : IScenario
 {
     public string Name => "checkout";
 
-    public string Description => "consumers place and pay pickup orders over HTTP vs the same work in raw ADO.NET [--provider sqlite|postgres] [--orders N] [--concurrency N]";
+    public string Description => "consumers place and pay pickup orders over HTTP vs the same work in raw ADO.NET [--provider sqlite|postgres] [--orders N] [--concurrency N] [--place-only] [--raw-busy-timeout MS]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -25,7 +25,8 @@ internal sealed class Checkout : IScenario
             Consumers: int.Parse(Stats.Option(args, "--consumers", "64"), CultureInfo.InvariantCulture),
             Products: int.Parse(Stats.Option(args, "--products", "20"), CultureInfo.InvariantCulture),
             WarmUp: int.Parse(Stats.Option(args, "--warmup", "300"), CultureInfo.InvariantCulture),
-            SqliteBusyTimeoutMs: int.Parse(Stats.Option(args, "--raw-busy-timeout", "0"), CultureInfo.InvariantCulture));
+            SqliteBusyTimeoutMs: int.Parse(Stats.Option(args, "--raw-busy-timeout", "0"), CultureInfo.InvariantCulture),
+            PlaceOnly: args.Contains("--place-only"));
 
         var rows = new List<Row>();
         foreach (var (provider, server) in BenchDatabase.FromArgs(args))
@@ -58,7 +59,7 @@ internal sealed class Checkout : IScenario
         return failed ? 1 : 0;
     }
 
-    internal sealed record Settings(int Orders, int Concurrency, int Consumers, int Products, int WarmUp, int SqliteBusyTimeoutMs);
+    internal sealed record Settings(int Orders, int Concurrency, int Consumers, int Products, int WarmUp, int SqliteBusyTimeoutMs, bool PlaceOnly);
 
     private sealed record Row(string Provider, string Path, int Orders, int Errors, double Throughput, double P50, double P99, double? CpuPerOrder);
 
@@ -85,9 +86,9 @@ internal sealed class Checkout : IScenario
             async (i, _) => consumers[i] = await api.RegisterAsync("顾客"));
 
         // Warm-up (JIT, pools, caches), then the measured run.
-        await RunApiAsync(api, store, products, consumers, settings.WarmUp, settings.Concurrency, seed: 1);
+        await RunApiAsync(api, store, products, consumers, settings.WarmUp, settings.Concurrency, seed: 1, settings.PlaceOnly);
         var cpuBefore = host.CpuTime;
-        var measured = await RunApiAsync(api, store, products, consumers, settings.Orders, settings.Concurrency, seed: 2);
+        var measured = await RunApiAsync(api, store, products, consumers, settings.Orders, settings.Concurrency, seed: 2, settings.PlaceOnly);
         var cpu = host.CpuTime - cpuBefore;
         var ok = measured.Latencies.Count;
         var apiRow = new Row(database.Name, "api", ok, measured.Errors.Count, ok / measured.Elapsed.TotalSeconds,
@@ -101,8 +102,8 @@ internal sealed class Checkout : IScenario
         // The baseline runs on the same database with the host stopped, so neither competes with the other.
         await host.StopAsync();
         await using var raw = await RawCheckout.OpenAsync(database, host, settings.SqliteBusyTimeoutMs);
-        await raw.RunAsync(settings.WarmUp, settings.Concurrency, seed: 1, merchant, store, consumers.Select(c => c.Id).ToList(), products);
-        var baseline = await raw.RunAsync(settings.Orders, settings.Concurrency, seed: 2, merchant, store, consumers.Select(c => c.Id).ToList(), products);
+        await raw.RunAsync(settings.WarmUp, settings.Concurrency, seed: 1, merchant, store, consumers.Select(c => c.Id).ToList(), products, settings.PlaceOnly);
+        var baseline = await raw.RunAsync(settings.Orders, settings.Concurrency, seed: 2, merchant, store, consumers.Select(c => c.Id).ToList(), products, settings.PlaceOnly);
         var rawOk = baseline.Latencies.Count;
         var rawRow = new Row(database.Name, "raw", rawOk, baseline.Errors.Count, rawOk / baseline.Elapsed.TotalSeconds,
             Stats.Percentile(baseline.Latencies, 50), Stats.Percentile(baseline.Latencies, 99), null);
@@ -122,7 +123,7 @@ internal sealed class Checkout : IScenario
         [.. products.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).Select(p => (p.Id, random.Next(1, 3), p.Price))];
 
     private static async Task<RunResult> RunApiAsync(
-        BenchApi api, Guid store, IReadOnlyList<(Guid Id, long Price)> products, BenchUser[] consumers, int orders, int concurrency, int seed)
+        BenchApi api, Guid store, IReadOnlyList<(Guid Id, long Price)> products, BenchUser[] consumers, int orders, int concurrency, int seed, bool placeOnly)
     {
         var random = new Random(seed);
         var plan = Enumerable.Range(0, orders).Select(i => (Consumer: consumers[i % consumers.Length], Lines: LinesFor(random, products))).ToList();
@@ -138,6 +139,12 @@ internal sealed class Checkout : IScenario
                 if (placedStatus != HttpStatusCode.Created)
                 {
                     errors.Add($"place {(int)placedStatus} {placed}");
+                    return;
+                }
+
+                if (placeOnly)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     return;
                 }
 
