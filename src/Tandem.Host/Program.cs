@@ -6,6 +6,7 @@ using Tandem.Catalog;
 using Tandem.Host.Hosting;
 using Tandem.Identity;
 using Tandem.Inventory;
+using Tandem.Inventory.Availability;
 using Tandem.Kernel;
 using Tandem.Kernel.Idempotency;
 using Tandem.Merchants;
@@ -63,6 +64,7 @@ app.MapCatalog();
 app.MapInventory();
 app.MapPayments();
 app.MapOrdering();
+app.MapStorefront();
 app.MapTandemWeb();
 
 await app.PrepareAsync();
