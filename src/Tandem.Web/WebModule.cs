@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Authentication;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.WebEncoders;
 using Tandem.Web.Api;
 using Tandem.Web.Components;
 using Tandem.Web.Session;
@@ -17,6 +21,10 @@ public static class WebModule
     public static IServiceCollection AddTandemWeb(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // Chinese pages in plain UTF-8 rather than one &#x...; entity per character.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        // Every page calls the API over loopback; one log line per call is plenty (the API logs its own).
+        services.AddLogging(b => b.AddFilter("System.Net.Http.HttpClient.TandemApi", LogLevel.Warning));
         services.AddCascadingAuthenticationState();
         services.AddLocalization();
         services.AddScoped<UiText>();
