@@ -9,9 +9,11 @@ using Tandem.Inventory;
 using Tandem.Inventory.Availability;
 using Tandem.Kernel;
 using Tandem.Kernel.Idempotency;
+using Tandem.Kernel.Outbox;
 using Tandem.Merchants;
 using Tandem.Ordering;
 using Tandem.Payments;
+using Tandem.Traceability;
 using Tandem.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +30,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 
 builder.Services
     .AddTandemKernel()
+    .AddTandemOutbox()
     .AddTandemDatabase(builder.Configuration, builder.Environment)
     .AddDataProtection().SetApplicationName("Tandem").PersistKeysToDbContext<Tandem.Kernel.Persistence.TandemDbContext>().Services
     .AddTandemIdempotency(builder.Configuration)
@@ -43,7 +46,8 @@ builder.Services
     .AddCatalog()
     .AddInventory()
     .AddPayments(builder.Configuration)
-    .AddOrdering(builder.Configuration);
+    .AddOrdering(builder.Configuration)
+    .AddTraceability();
 builder.Services.AddTandemWeb();
 
 var app = builder.Build();
@@ -55,6 +59,7 @@ app.UseAuthorization();
 app.UseTandemWeb();
 
 app.MapTandemHealth();
+app.MapTandemOutbox(IdentityModule.PlatformAdminPolicy);
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", o => o.WithTitle("Tandem API"));
 
@@ -65,6 +70,7 @@ app.MapInventory();
 app.MapPayments();
 app.MapOrdering();
 app.MapStorefront();
+app.MapTraceability();
 app.MapTandemWeb();
 
 await app.PrepareAsync();
