@@ -9,8 +9,12 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.WebEncoders;
+using Tandem.Inventory.Contracts;
+using Tandem.Kernel.Outbox;
+using Tandem.Ordering.Contracts;
 using Tandem.Web.Api;
 using Tandem.Web.Components;
+using Tandem.Web.Live;
 using Tandem.Web.Session;
 
 namespace Tandem.Web;
@@ -34,6 +38,15 @@ public static class WebModule
         services.AddSingleton<Live.OrderFeed>();
         services.AddSingleton<Live.LiveSettings>();
         services.AddSingleton<Live.LiveSettingsView>();
+        services.AddSignalR();
+        services
+            .AddIntegrationEventHandler<OrderPlaced, OrderEventsToLive>()
+            .AddIntegrationEventHandler<OrderPaid, OrderEventsToLive>()
+            .AddIntegrationEventHandler<OrderAccepted, OrderEventsToLive>()
+            .AddIntegrationEventHandler<OrderReady, OrderEventsToLive>()
+            .AddIntegrationEventHandler<OrderCompleted, OrderEventsToLive>()
+            .AddIntegrationEventHandler<OrderCancelled, OrderEventsToLive>()
+            .AddIntegrationEventHandler<StockChanged, OrderEventsToLive>();
         services.AddHttpClient<TandemApi>((sp, client) =>
         {
             client.BaseAddress = sp.GetRequiredService<ApiAddress>().Value;
@@ -87,6 +100,7 @@ public static class WebModule
     {
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapHub<OrdersHub>(OrdersHub.Path);
 
         app.MapPost("/signout", async (HttpContext http) =>
         {
