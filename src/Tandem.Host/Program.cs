@@ -6,6 +6,7 @@ using Tandem.Catalog;
 using Tandem.Host.Hosting;
 using Tandem.Identity;
 using Tandem.Inventory;
+using Tandem.Inventory.Availability;
 using Tandem.Kernel;
 using Tandem.Kernel.Idempotency;
 using Tandem.Kernel.Outbox;
@@ -70,6 +71,7 @@ app.MapCatalog();
 app.MapInventory();
 app.MapPayments();
 app.MapOrdering();
+app.MapStorefront();
 app.MapTraceability();
 app.MapTandemWeb();
 
