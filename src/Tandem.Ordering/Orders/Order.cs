@@ -103,8 +103,9 @@ internal sealed class Order
     public bool IsOpen => OpenStatuses.Contains(Status);
 
     /// <summary>The consumer sees the code once the order is paid, and never after it was cancelled.</summary>
+    /// <summary>The consumer sees the code only while it can still be used: paid and not yet handed over or cancelled.</summary>
     public bool PickupCodeVisible => Status is OrderStatus.Paid or OrderStatus.Accepted or OrderStatus.ReadyForPickup
-        or OrderStatus.ReadyForDispatch or OrderStatus.Completed;
+        or OrderStatus.ReadyForDispatch;
 
     public Money TotalMoney => new(Total, Currency);
 

@@ -144,8 +144,8 @@ public sealed class OrderStateMachineProperties
         order.IsOpen.ShouldBe(order.Status is not (OrderStatus.Completed or OrderStatus.Cancelled));
         (order.OpenPickupCode is not null).ShouldBe(order.IsOpen, "the pickup code is unique among open orders only");
         order.PickupCodeVisible.ShouldBe(order.Status is OrderStatus.Paid or OrderStatus.Accepted or OrderStatus.ReadyForPickup
-            or OrderStatus.ReadyForDispatch or OrderStatus.Completed);
-        if (order.PickupCodeVisible)
+            or OrderStatus.ReadyForDispatch);
+        if (order.PickupCodeVisible || order.Status == OrderStatus.Completed)
         {
             order.PaidAt.ShouldNotBeNull("every order past payment was paid");
         }
@@ -232,7 +232,12 @@ public sealed class OrderStateMachineProperties
         {
             var orderLines = lines.Select((l, i) => new OrderLine
             {
-                LineNo = i + 1, ProductId = Guid.NewGuid(), Name = "x", Quantity = l.Item2, UnitPrice = l.Item1, Currency = Money.Cny,
+                LineNo = i + 1,
+                ProductId = Guid.NewGuid(),
+                Name = "x",
+                Quantity = l.Item2,
+                UnitPrice = l.Item1,
+                Currency = Money.Cny,
             }).ToList();
             var fee = lines[0].Item3;
             var order = Order.Place(Guid.CreateVersion7(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), orderLines, Money.Yuan(fee),
