@@ -232,7 +232,12 @@ public sealed class OrderStateMachineProperties
         {
             var orderLines = lines.Select((l, i) => new OrderLine
             {
-                LineNo = i + 1, ProductId = Guid.NewGuid(), Name = "x", Quantity = l.Item2, UnitPrice = l.Item1, Currency = Money.Cny,
+                LineNo = i + 1,
+                ProductId = Guid.NewGuid(),
+                Name = "x",
+                Quantity = l.Item2,
+                UnitPrice = l.Item1,
+                Currency = Money.Cny,
             }).ToList();
             var fee = lines[0].Item3;
             var order = Order.Place(Guid.CreateVersion7(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), orderLines, Money.Yuan(fee),
