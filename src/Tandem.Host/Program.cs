@@ -8,9 +8,11 @@ using Tandem.Identity;
 using Tandem.Inventory;
 using Tandem.Kernel;
 using Tandem.Kernel.Idempotency;
+using Tandem.Kernel.Outbox;
 using Tandem.Merchants;
 using Tandem.Ordering;
 using Tandem.Payments;
+using Tandem.Traceability;
 using Tandem.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -27,6 +29,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 
 builder.Services
     .AddTandemKernel()
+    .AddTandemOutbox()
     .AddTandemDatabase(builder.Configuration, builder.Environment)
     .AddDataProtection().SetApplicationName("Tandem").PersistKeysToDbContext<Tandem.Kernel.Persistence.TandemDbContext>().Services
     .AddTandemIdempotency(builder.Configuration)
@@ -42,7 +45,8 @@ builder.Services
     .AddCatalog()
     .AddInventory()
     .AddPayments(builder.Configuration)
-    .AddOrdering(builder.Configuration);
+    .AddOrdering(builder.Configuration)
+    .AddTraceability();
 builder.Services.AddTandemWeb();
 
 var app = builder.Build();
@@ -54,6 +58,7 @@ app.UseAuthorization();
 app.UseTandemWeb();
 
 app.MapTandemHealth();
+app.MapTandemOutbox(IdentityModule.PlatformAdminPolicy);
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", o => o.WithTitle("Tandem API"));
 
@@ -63,6 +68,7 @@ app.MapCatalog();
 app.MapInventory();
 app.MapPayments();
 app.MapOrdering();
+app.MapTraceability();
 app.MapTandemWeb();
 
 await app.PrepareAsync();

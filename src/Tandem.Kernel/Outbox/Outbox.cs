@@ -11,7 +11,13 @@ public interface IIntegrationEvent
     DateTime OccurredAt { get; }
 }
 
-/// <summary>Handles one kind of integration event. Delivery is at least once; the dispatcher records (event, handler) so a redelivery is skipped.</summary>
+/// <summary>
+/// Handles one kind of integration event. Delivery is at least once; the dispatcher records (event, handler)
+/// so a redelivery is skipped. The handler runs in its own scope inside a transaction the dispatcher opened on
+/// the scoped <c>TandemDbContext</c>: change data through that context (do not begin another transaction);
+/// the dispatcher saves and commits it together with the processed-event record. Register with
+/// <c>services.AddIntegrationEventHandler&lt;TEvent, THandler&gt;()</c>.
+/// </summary>
 public interface IIntegrationEventHandler<in TEvent> where TEvent : IIntegrationEvent
 {
     Task HandleAsync(TEvent integrationEvent, CancellationToken ct);

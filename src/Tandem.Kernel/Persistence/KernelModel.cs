@@ -21,6 +21,7 @@ internal sealed class KernelModel : IModuleModel
             b.HasKey(m => m.Id);
             b.Property(m => m.Type).HasMaxLength(200);
             b.Property(m => m.LastError).HasMaxLength(4000);
+            b.Property(m => m.LockedBy).HasMaxLength(64);
             // The dispatcher's only query: undelivered, unparked, due.
             b.HasIndex(m => new { m.DispatchedAt, m.ParkedAt, m.NextAttemptAt });
         });
@@ -30,6 +31,8 @@ internal sealed class KernelModel : IModuleModel
             b.ToModuleTable(tables, "processed_events");
             b.HasKey(p => new { p.EventId, p.Handler });
             b.Property(p => p.Handler).HasMaxLength(200);
+            // Old records are pruned with their delivered messages.
+            b.HasIndex(p => p.ProcessedAt);
         });
     }
 }

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Tandem.Kernel;
 using Tandem.Kernel.Http;
 using Tandem.Kernel.Validation;
-using Tandem.Merchants.Contracts;
 
 namespace Tandem.Merchants.Stores;
 
@@ -50,25 +49,34 @@ internal static class NearbyStores
             return ApiProblem.Validation(checks.Errors);
         }
 
-        var all = await search.WithinAsync(centre, radius, merchantId: null, ct);
-        var start = after is null ? 0 : FirstAfter(all, after.Value);
-        var page = all.Skip(start).Take((int)take).ToList();
-        var more = start + page.Count < all.Count;
+        var hits = await search.HitsAsync(centre, radius, merchantId: null, ct);
+        var start = after is null ? 0 : FirstAfter(hits, after.Value);
+        var page = hits.Skip(start).Take((int)take).ToList();
+        var more = start + page.Count < hits.Count;
         return TypedResults.Ok(new NearbyStoresResponse(
-            page.Select(n => new NearbyStoreItem(n.Store.StoreId, n.Store.Name, n.Store.MerchantId, LocationDto.From(n.Store.Location), n.DistanceKm)).ToList(),
+            page.Select(h => new NearbyStoreItem(h.StoreId, h.Name, h.MerchantId, LocationDto.From(h.Location), h.DistanceKm)).ToList(),
             more && page.Count > 0 ? Cursor.Write(page[^1]) : null));
     }
 
-    private static int FirstAfter(List<NearbyStore> sorted, (double Distance, Guid Id) after)
+    private static int FirstAfter(List<StoreHit> sorted, (double Distance, Guid Id) after)
     {
-        var i = 0;
-        while (i < sorted.Count && (sorted[i].DistanceKm < after.Distance
-                   || (sorted[i].DistanceKm == after.Distance && sorted[i].Store.StoreId.CompareTo(after.Id) <= 0)))
+        // Binary search for the first hit ordered after the cursor's (distance, id).
+        var cursor = new StoreHit(after.Id, Guid.Empty, "", default, after.Distance);
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
         {
-            i++;
+            var mid = (lo + hi) / 2;
+            if (StoreSearch.NearestFirst(sorted[mid], cursor) <= 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
         }
 
-        return i;
+        return lo;
     }
 
     private static GeoPoint Near(Checks checks, string? near)
@@ -114,9 +122,9 @@ internal static class NearbyStores
     /// <summary>The position after the last item of a page: its distance (round-trip exact) and id.</summary>
     private static class Cursor
     {
-        public static string Write(NearbyStore last) =>
+        public static string Write(StoreHit last) =>
             Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
-                string.Create(CultureInfo.InvariantCulture, $"{last.DistanceKm:R}|{last.Store.StoreId:N}")));
+                string.Create(CultureInfo.InvariantCulture, $"{last.DistanceKm:R}|{last.StoreId:N}")));
 
         public static (double Distance, Guid Id)? Read(string cursor)
         {

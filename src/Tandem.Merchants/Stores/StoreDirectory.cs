@@ -16,7 +16,7 @@ internal sealed class StoreDirectory(TandemDbContext db, StoreSearch search) : I
     public async Task<IReadOnlyList<NearbyStore>> NearbyAsync(GeoPoint point, double radiusKm, Guid? merchantId, int limit, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var found = await search.WithinAsync(point, radiusKm, merchantId, ct);
-        return found.Count <= limit ? found : found.GetRange(0, limit);
+        var hits = await search.HitsAsync(point, radiusKm, merchantId, ct);
+        return await search.LoadAsync(hits.Count <= limit ? hits : hits.GetRange(0, limit), ct);
     }
 }

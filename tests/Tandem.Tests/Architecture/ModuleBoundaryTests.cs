@@ -72,7 +72,7 @@ public sealed class ModuleBoundaryTests
 
     private static bool IsHttpShape(Type t) =>
         t.Name.EndsWith("Request", StringComparison.Ordinal) || t.Name.EndsWith("Response", StringComparison.Ordinal)
-        || t.Name.EndsWith("Dto", StringComparison.Ordinal) || t.Name.EndsWith("View", StringComparison.Ordinal);
+        || t.Name.EndsWith("Dto", StringComparison.Ordinal) || t.Name.EndsWith("Item", StringComparison.Ordinal) || t.Name.EndsWith("View", StringComparison.Ordinal);
 
     private static string Escape(string name) => name.Replace(".", @"\.", StringComparison.Ordinal);
 }

@@ -47,7 +47,7 @@ public abstract class EndpointContractTests(TandemApp app) : ApiTest(app)
         var paths = document.GetProperty("paths");
         foreach (var endpoint in ApiEndpoints())
         {
-            var path = System.Text.RegularExpressions.Regex.Replace(endpoint.RoutePattern.RawText!, ":[a-z]+}", "}");
+            var path = System.Text.RegularExpressions.Regex.Replace(endpoint.RoutePattern.RawText!, ":[a-z]+}", "}").TrimEnd('/');
             paths.TryGetProperty(path, out var item).ShouldBeTrue($"{path} is missing from the OpenAPI document");
             var method = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.First().ToLowerInvariant();
             var operation = item.GetProperty(method);
@@ -131,7 +131,12 @@ public abstract class EndpointContractTests(TandemApp app) : ApiTest(app)
         yield return ("wrong content type", new StringContent("{}", Encoding.UTF8, "text/plain"), 415, null);
         yield return ("array instead of object", Json("[]"), 400, null);
         yield return ("empty object", Json("{}"), null, null);
-        yield return ("duplicate property", Json("{\"a\":1,\"a\":2}"), 400, null);
+        var first = requestType.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault();
+        if (first is not null)
+        {
+            var key = JsonNamingPolicy.CamelCase.ConvertName(first.Name);
+            yield return ("duplicate property", Json($"{{\"{key}\":null,\"{key}\":null}}"), 400, null);
+        }
 
         foreach (var property in requestType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -152,8 +157,9 @@ public abstract class EndpointContractTests(TandemApp app) : ApiTest(app)
             {
                 yield return ($"{name}: string for a boolean", Json($"{{\"{name}\": \"yes\"}}"), 400, name);
             }
-            else
+            else if (type != typeof(JsonElement))
             {
+                // A JsonElement takes any JSON; its handler validates it after finding the resource.
                 yield return ($"{name}: number for an object", Json($"{{\"{name}\": 12}}"), 400, name);
             }
         }

@@ -243,7 +243,7 @@ public abstract class NearbyStoresTests(TandemApp app) : MerchantApiTest(app)
         {
             // Tiny test tables favour a sequential scan; forbidding it shows the GiST index matches the query.
             command.CommandText = "SET enable_seqscan = off; EXPLAIN " + Tandem.Merchants.Stores.StoreSearch.PostgresInBox
-                .Replace("{0}", "30").Replace("{1}", "31").Replace("{2}", "120").Replace("{3}", "121");
+                .Replace("@minLat", "30").Replace("@maxLat", "31").Replace("@minLng", "120").Replace("@maxLng", "121");
             plan = await ReadPlanAsync(command);
             plan.ShouldContain("ix_merchants_stores_location");
             command.CommandText = "RESET enable_seqscan";
@@ -252,11 +252,11 @@ public abstract class NearbyStoresTests(TandemApp app) : MerchantApiTest(app)
         else
         {
             command.CommandText = "EXPLAIN QUERY PLAN " + Tandem.Merchants.Stores.StoreSearch.SqliteInBox
-                .Replace("{0}", "30").Replace("{1}", "31").Replace("{2}", "120").Replace("{3}", "121");
+                .Replace("@minLat", "30").Replace("@maxLat", "31").Replace("@minLng", "120").Replace("@maxLng", "121");
             plan = await ReadPlanAsync(command);
             var lines = plan.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             lines[0].ShouldContain("VIRTUAL TABLE");
-            lines[1].ShouldContain("USING INDEX");
+            lines[1].ShouldContain("USING COVERING INDEX");
         }
     }
 

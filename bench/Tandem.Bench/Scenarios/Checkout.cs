@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+
+namespace Tandem.Bench.Scenarios;
+
+/// <summary>
+/// Many consumers placing and paying pickup orders over HTTP against the real host, compared with the same
+/// database work done directly in raw ADO.NET transactions (<see cref="RawCheckout"/>) in the same run, on the
+/// same database. Reports throughput, latency percentiles, errors and the host's CPU time per order.
+/// Goal (issue 3): the API reaches at least half of the raw baseline's orders per second.
+/// </summary>
+internal sealed class Checkout : IScenario
+{
+    public string Name => "checkout";
+
+    public string Description => "consumers place and pay pickup orders over HTTP vs the same work in raw ADO.NET [--provider sqlite|postgres] [--orders N] [--concurrency N]";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var settings = new Settings(
+            Orders: int.Parse(Stats.Option(args, "--orders", "3000"), CultureInfo.InvariantCulture),
+            Concurrency: int.Parse(Stats.Option(args, "--concurrency", "32"), CultureInfo.InvariantCulture),
+            Consumers: int.Parse(Stats.Option(args, "--consumers", "64"), CultureInfo.InvariantCulture),
+            Products: int.Parse(Stats.Option(args, "--products", "20"), CultureInfo.InvariantCulture),
+            WarmUp: int.Parse(Stats.Option(args, "--warmup", "300"), CultureInfo.InvariantCulture));
+
+        var rows = new List<Row>();
+        foreach (var (provider, server) in BenchDatabase.FromArgs(args))
+        {
+            await using var database = BenchDatabase.Create(provider, server);
+            rows.AddRange(await MeasureAsync(database, settings));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"| {"provider",-8} | {"path",-4} | {"orders",6} | {"errors",6} | {"orders/s",8} | {"p50 ms",7} | {"p99 ms",7} | {"CPU/order ms",12} |");
+        Console.WriteLine($"|{new string('-', 10)}|{new string('-', 6)}|{new string('-', 8)}|{new string('-', 8)}|{new string('-', 10)}|{new string('-', 9)}|{new string('-', 9)}|{new string('-', 14)}|");
+        foreach (var r in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Provider,-8} | {r.Path,-4} | {r.Orders,6} | {r.Errors,6} | {r.Throughput,8:0.0} | {r.P50,7:0.00} | {r.P99,7:0.00} | {(r.CpuPerOrder is { } c ? c.ToString("0.000", CultureInfo.InvariantCulture) : "n/a"),12} |"));
+        }
+
+        Console.WriteLine("(API latency is place + pay, two HTTP requests; raw latency is the two transactions. CPU/order: the host process only.)");
+        Console.WriteLine();
+        var failed = false;
+        foreach (var provider in rows.Select(r => r.Provider).Distinct())
+        {
+            var api = rows.Single(r => r.Provider == provider && r.Path == "api");
+            var raw = rows.Single(r => r.Provider == provider && r.Path == "raw");
+            failed |= api.Errors > 0 || raw.Errors > 0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"checkout[{provider}]: api {api.Throughput:0} orders/s, raw {raw.Throughput:0} orders/s, ratio {api.Throughput / raw.Throughput:0.00}, p50 {api.P50:0.0} ms, p99 {api.P99:0.0} ms"));
+        }
+
+        return failed ? 1 : 0;
+    }
+
+    internal sealed record Settings(int Orders, int Concurrency, int Consumers, int Products, int WarmUp);
+
+    private sealed record Row(string Provider, string Path, int Orders, int Errors, double Throughput, double P50, double P99, double? CpuPerOrder);
+
+    private static async Task<IReadOnlyList<Row>> MeasureAsync(BenchDatabase database, Settings settings)
+    {
+        Console.WriteLine($"\n## {database.Name}: starting the host");
+        await using var host = await HostProcess.StartAsync(database);
+        using var api = new BenchApi(host.BaseAddress, settings.Concurrency);
+
+        var owner = await api.RegisterAsync("店主");
+        var merchant = await api.CreateMerchantAsync(owner);
+        var store = await api.CreateStoreAsync(owner, merchant);
+        var products = new List<(Guid Id, long Price)>();
+        for (var i = 0; i < settings.Products; i++)
+        {
+            var price = 100 + 37 * i;
+            var id = await api.CreateProductAsync(owner, merchant, price, $"商品 {i}");
+            await api.CountAsync(owner, store, id, 100_000_000);
+            products.Add((id, price));
+        }
+
+        var consumers = new BenchUser[settings.Consumers];
+        await Parallel.ForEachAsync(Enumerable.Range(0, settings.Consumers), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, _) => consumers[i] = await api.RegisterAsync("顾客"));
+
+        // Warm-up (JIT, pools, caches), then the measured run.
+        await RunApiAsync(api, store, products, consumers, settings.WarmUp, settings.Concurrency, seed: 1);
+        var cpuBefore = host.CpuTime;
+        var measured = await RunApiAsync(api, store, products, consumers, settings.Orders, settings.Concurrency, seed: 2);
+        var cpu = host.CpuTime - cpuBefore;
+        var ok = measured.Latencies.Count;
+        var apiRow = new Row(database.Name, "api", ok, measured.Errors.Count, ok / measured.Elapsed.TotalSeconds,
+            Stats.Percentile(measured.Latencies, 50), Stats.Percentile(measured.Latencies, 99), ok == 0 ? null : cpu.TotalMilliseconds / ok);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"api: {ok} orders in {measured.Elapsed.TotalSeconds:0.0} s, host CPU {cpu.TotalSeconds:0.0} s"));
+        foreach (var error in measured.Errors.GroupBy(e => e).OrderByDescending(g => g.Count()).Take(5))
+        {
+            Console.WriteLine($"  api error x{error.Count()}: {error.Key}");
+        }
+
+        // The baseline runs on the same database with the host stopped, so neither competes with the other.
+        await host.StopAsync();
+        await using var raw = await RawCheckout.OpenAsync(database, host);
+        await raw.RunAsync(settings.WarmUp, settings.Concurrency, seed: 1, merchant, store, consumers.Select(c => c.Id).ToList(), products);
+        var baseline = await raw.RunAsync(settings.Orders, settings.Concurrency, seed: 2, merchant, store, consumers.Select(c => c.Id).ToList(), products);
+        var rawOk = baseline.Latencies.Count;
+        var rawRow = new Row(database.Name, "raw", rawOk, baseline.Errors.Count, rawOk / baseline.Elapsed.TotalSeconds,
+            Stats.Percentile(baseline.Latencies, 50), Stats.Percentile(baseline.Latencies, 99), null);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw: {rawOk} orders in {baseline.Elapsed.TotalSeconds:0.0} s"));
+        foreach (var error in baseline.Errors.GroupBy(e => e).OrderByDescending(g => g.Count()).Take(5))
+        {
+            Console.WriteLine($"  raw error x{error.Count()}: {error.Key}");
+        }
+
+        return [apiRow, rawRow];
+    }
+
+    internal sealed record RunResult(List<double> Latencies, List<string> Errors, TimeSpan Elapsed);
+
+    /// <summary>The next order's lines: 1–3 distinct products, 1–2 of each; the same sequence for the API and raw runs of one seed.</summary>
+    internal static (Guid ProductId, int Quantity, long Price)[] LinesFor(Random random, IReadOnlyList<(Guid Id, long Price)> products) =>
+        [.. products.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).Select(p => (p.Id, random.Next(1, 3), p.Price))];
+
+    private static async Task<RunResult> RunApiAsync(
+        BenchApi api, Guid store, IReadOnlyList<(Guid Id, long Price)> products, BenchUser[] consumers, int orders, int concurrency, int seed)
+    {
+        var random = new Random(seed);
+        var plan = Enumerable.Range(0, orders).Select(i => (Consumer: consumers[i % consumers.Length], Lines: LinesFor(random, products))).ToList();
+        var latencies = new ConcurrentBag<double>();
+        var errors = new ConcurrentBag<string>();
+        var elapsed = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (order, _) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var (placedStatus, placed) = await api.PlaceOrderAsync(order.Consumer, store, order.Lines.Select(l => (l.ProductId, l.Quantity)));
+                if (placedStatus != HttpStatusCode.Created)
+                {
+                    errors.Add($"place {(int)placedStatus} {placed}");
+                    return;
+                }
+
+                var (paidStatus, paid) = await api.PayAsync(order.Consumer, placed.GetProperty("orderId").GetGuid());
+                if (paidStatus != HttpStatusCode.OK || paid.GetProperty("status").GetString() != "succeeded")
+                {
+                    errors.Add($"pay {(int)paidStatus} {paid}");
+                    return;
+                }
+
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                errors.Add(ex.GetType().Name + ": " + ex.Message);
+            }
+        });
+        elapsed.Stop();
+        return new RunResult([.. latencies], [.. errors], elapsed.Elapsed);
+    }
+}

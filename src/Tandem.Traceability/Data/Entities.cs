@@ -1,0 +1,121 @@
+namespace Tandem.Traceability.Data;
+
+/// <summary>One captured EPCIS event: its JSON as received, the facts queries filter on, and its link in the merchant's hash chain.</summary>
+internal sealed class StoredEvent
+{
+    public long Id { get; set; }
+    public Guid MerchantId { get; set; }
+    public Guid CaptureId { get; set; }
+    /// <summary>The eventID as sent, or the one Tandem assigned when it had none.</summary>
+    public required string EventId { get; set; }
+    public bool EventIdAssigned { get; set; }
+    public required string Type { get; set; }
+    public string? Action { get; set; }
+    public string? BizStep { get; set; }
+    public string? Disposition { get; set; }
+    public string? ReadPoint { get; set; }
+    public string? BizLocation { get; set; }
+    public DateTime EventTime { get; set; }
+    public DateTime RecordTime { get; set; }
+    /// <summary>The event object exactly as received (UTF-8 JSON text).</summary>
+    public required string Json { get; set; }
+    /// <summary>The <c>@context</c> of the document it came in, so namespace prefixes still resolve when served alone.</summary>
+    public string? Context { get; set; }
+    public long ChainSeq { get; set; }
+    public required string PrevHash { get; set; }
+    public required string Hash { get; set; }
+}
+
+/// <summary>A normalised identifier an event names, in a role (epc, parent, input, output, class, ...).</summary>
+internal sealed class EventKey
+{
+    public long EventRowId { get; set; }
+    public Guid MerchantId { get; set; }
+    public required string Role { get; set; }
+    public required string Key { get; set; }
+}
+
+/// <summary>An edge of the trace graph: input to transformation to output, or child to the parent that carries it.</summary>
+internal sealed class TraceLink
+{
+    public long Id { get; set; }
+    public required string FromKey { get; set; }
+    public required string ToKey { get; set; }
+    public required string Kind { get; set; }
+    public long EventRowId { get; set; }
+    public Guid MerchantId { get; set; }
+}
+
+/// <summary>A capture job (EPCIS REST binding): accepted documents are applied in full or not at all.</summary>
+internal sealed class CaptureJob
+{
+    public Guid Id { get; set; }
+    public Guid MerchantId { get; set; }
+    public Guid CapturedBy { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    public bool Success { get; set; }
+    public int EventCount { get; set; }
+    public string? ErrorsJson { get; set; }
+}
+
+/// <summary>The head of a merchant's hash chain; its sequence is the concurrency token that serialises appends.</summary>
+internal sealed class MerchantChain
+{
+    public Guid MerchantId { get; set; }
+    public long LastSeq { get; set; }
+    public required string LastHash { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A chain head signed with the platform key and published, so rewriting history is detectable.</summary>
+internal sealed class ChainCheckpoint
+{
+    public long Id { get; set; }
+    public Guid MerchantId { get; set; }
+    public long Seq { get; set; }
+    public required string Hash { get; set; }
+    public DateTime SignedAt { get; set; }
+    public required string KeyId { get; set; }
+    public required string Signature { get; set; }
+}
+
+/// <summary>The platform's signing key (ECDSA P-256); the private half is protected with Data Protection.</summary>
+internal sealed class SigningKey
+{
+    public required string KeyId { get; set; }
+    public required string PublicKeyPem { get; set; }
+    public required string ProtectedPrivateKey { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>A batch of a product, registered by the merchant that produced it: the unit of QR codes, trace pages and recalls.</summary>
+internal sealed class Lot
+{
+    public Guid Id { get; set; }
+    public Guid MerchantId { get; set; }
+    public Guid? ProductId { get; set; }
+    public required string Gtin { get; set; }
+    public required string LotNumber { get; set; }
+    public required string Key { get; set; }
+    public required string ProductName { get; set; }
+    public string? Origin { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>A recall of a lot, by its producer or a regulator.</summary>
+internal sealed class Recall
+{
+    public Guid Id { get; set; }
+    public required string LotKey { get; set; }
+    public required string Gtin { get; set; }
+    public required string LotNumber { get; set; }
+    public Guid? MerchantId { get; set; }
+    public Guid RecalledBy { get; set; }
+    public bool ByRegulator { get; set; }
+    public required string Reason { get; set; }
+    public DateTime RecalledAt { get; set; }
+    /// <summary>How many lots and stores the forward trace found when the recall was made.</summary>
+    public int AffectedLots { get; set; }
+    public int AffectedStores { get; set; }
+}

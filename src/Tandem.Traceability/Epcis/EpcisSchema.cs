@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Json.Schema;
+
+namespace Tandem.Traceability.Epcis;
+
+/// <summary>One schema violation: where (event index and field path) and why.</summary>
+internal sealed record SchemaViolation(int? EventIndex, string Field, string Message);
+
+/// <summary>
+/// The official GS1 EPCIS 2.0 JSON Schema (draft-07), embedded, evaluated with JsonSchema.Net and
+/// <see cref="EvaluationOptions.RequireFormatValidation"/>: without format checks, non-URI ILMD
+/// member names, bad timestamps and the like pass.
+/// </summary>
+internal sealed partial class EpcisSchema
+{
+    private static readonly Lazy<EpcisSchema> Shared = new(() => new EpcisSchema());
+
+    private readonly JsonSchema _schema;
+    private readonly EvaluationOptions _flag = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+    private readonly EvaluationOptions _list = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true };
+
+    private EpcisSchema()
+    {
+        var text = ReadResource("Tandem.Traceability.EPCIS-JSON-Schema.json");
+        // A private registry: the schema's $id must not collide with another copy loaded in the same process.
+        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+        _schema = JsonSchema.FromText(text, options);
+    }
+
+    public static EpcisSchema Instance => Shared.Value;
+
+    /// <summary>Time spent evaluating the schema in this process, for the benchmark's share-of-time report.</summary>
+    public static long ElapsedTicks => Interlocked.Read(ref _elapsedTicks);
+
+    private static long _elapsedTicks;
+
+    /// <summary>The JSON-LD context the documents refer to, for serving at <c>/epcis/context</c> without a network.</summary>
+    public static string Context => ContextText.Value;
+
+    private static readonly Lazy<string> ContextText = new(() => ReadResource("Tandem.Traceability.epcis-context.jsonld"));
+
+    /// <summary>The violations of <paramref name="document"/>, most specific first; empty when it is valid.</summary>
+    public IReadOnlyList<SchemaViolation> Validate(JsonElement document)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            if (_schema.Evaluate(document, _flag).IsValid)
+            {
+                return [];
+            }
+
+            var results = _schema.Evaluate(document, _list);
+            return Explain(results, document);
+        }
+        finally
+        {
+            Interlocked.Add(ref _elapsedTicks, Stopwatch.GetTimestamp() - started);
+        }
+    }
+
+    /// <summary>
+    /// The schema branches through if/then and anyOf, so one bad field yields many failing nodes.
+    /// The deepest instance locations are the useful ones: they name the field itself.
+    /// </summary>
+    private static List<SchemaViolation> Explain(EvaluationResults results, JsonElement document)
+    {
+        var failures = new List<(string Pointer, string Message)>();
+        // A missing member is reported on its parent; name the member itself.
+        Collect(results, failures);
+        if (failures.Count == 0)
+        {
+            failures.Add(("", "The document does not match the EPCIS 2.0 schema."));
+        }
+
+        var deepest = failures.Max(f => Depth(f.Pointer));
+        var chosen = failures.Where(f => Depth(f.Pointer) == deepest)
+            .GroupBy(f => f.Pointer, StringComparer.Ordinal)
+            .Select(g => Violation(g.Key, string.Join(" ", g.Select(f => f.Message).Distinct(StringComparer.Ordinal)), document))
+            .ToList();
+        return chosen;
+    }
+
+    private static void Collect(EvaluationResults node, List<(string, string)> into)
+    {
+        if (!node.IsValid && node.Errors is { Count: > 0 } errors)
+        {
+            var pointer = node.InstanceLocation.ToString();
+            foreach (var (keyword, message) in errors)
+            {
+                if (keyword == "required" && RequiredNames().Matches(message) is { Count: > 0 } names)
+                {
+                    foreach (System.Text.RegularExpressions.Match name in names)
+                    {
+                        var member = name.Groups[1].Value.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+                        into.Add(($"{pointer}/{member}", $"is required ({keyword})"));
+                    }
+
+                    continue;
+                }
+
+                into.Add((pointer, $"{message} ({keyword})"));
+            }
+        }
+
+        // Only inside failing nodes: a failing branch of an anyOf that passed is no error.
+        if (!node.IsValid && node.Details is { } details)
+        {
+            foreach (var child in details)
+            {
+                Collect(child, into);
+            }
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex RequiredNames();
+
+    private static int Depth(string pointer) => pointer.Count(c => c == '/');
+
+    /// <summary><c>/epcisBody/eventList/2/bizStep</c> becomes event 2, field <c>epcisBody.eventList[2].bizStep</c>.</summary>
+    internal static SchemaViolation Violation(string pointer, string message, JsonElement document)
+    {
+        var segments = pointer.Split('/', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
+        var field = new StringBuilder();
+        int? eventIndex = null;
+        var current = document;
+        var currentValid = true;
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            var isIndex = currentValid && current.ValueKind == JsonValueKind.Array && int.TryParse(segment, out _);
+            if (isIndex)
+            {
+                field.Append('[').Append(segment).Append(']');
+                if (i > 0 && segments[i - 1] == "eventList")
+                {
+                    eventIndex = int.Parse(segment, System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                var index = int.Parse(segment, System.Globalization.CultureInfo.InvariantCulture);
+                currentValid = index < current.GetArrayLength();
+                current = currentValid ? current[index] : default;
+            }
+            else
+            {
+                if (field.Length > 0)
+                {
+                    field.Append('.');
+                }
+
+                field.Append(segment);
+                currentValid = currentValid && current.ValueKind == JsonValueKind.Object && current.TryGetProperty(segment, out current);
+            }
+        }
+
+        return new SchemaViolation(eventIndex, field.Length == 0 ? "$" : field.ToString(), message);
+    }
+
+    private static string ReadResource(string name)
+    {
+        using var stream = typeof(EpcisSchema).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Embedded resource {name} is missing.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Kernel;
+using Tandem.Kernel.Http;
+using Tandem.Kernel.Outbox;
+using Tandem.Kernel.Persistence;
+using Tandem.Kernel.Tenancy;
+using Tandem.Kernel.Validation;
+using Tandem.Traceability.Contracts;
+using Tandem.Traceability.Data;
+using Tandem.Traceability.Tracing;
+
+namespace Tandem.Traceability.Recalls;
+
+public sealed record RecallRequest(string? Reason);
+
+public sealed record RecallResponse(
+    Guid RecallId, string Gtin, string Lot, string Reason, bool ByRegulator, DateTime RecalledAt, TraceResponse Affected);
+
+public sealed record RecallSummaryDto(Guid RecallId, string Gtin, string Lot, string Reason, bool ByRegulator, DateTime RecalledAt, int AffectedLots, int AffectedStores);
+
+public sealed record RecallListResponse(IReadOnlyList<RecallSummaryDto> Items);
+
+/// <summary>
+/// A regulator, or a manager of the producing merchant, recalls a lot. The forward trace finds every lot,
+/// item and store it reached; the recall is stored (trace pages show it at once) and <see cref="LotRecalled"/>
+/// goes out through the outbox in the same transaction, for inventory and ordering to block stock and notify buyers.
+/// </summary>
+internal static class RecallLot
+{
+    public static async Task<Results<Created<RecallResponse>, ProblemHttpResult>> Handle(
+        string gtin, string lot, RecallRequest request, ClaimsPrincipal principal, LotAccess access, TraceGraph graph,
+        TraceSummaries summaries, TandemDbContext db, Outbox outbox, TimeProvider clock, CancellationToken ct)
+    {
+        var checks = new Checks();
+        var reason = checks.Line("reason", request.Reason, 500);
+        if (!checks.Ok)
+        {
+            return ApiProblem.Validation(checks.Errors);
+        }
+
+        if (TraceLots.ParseLot(gtin, lot) is not { } key)
+        {
+            return ApiProblem.BadRequest("invalid_digital_link", "The GTIN needs a correct check digit and the lot 1 to 20 characters of the GS1 character set 82.", "lot");
+        }
+
+        var (grant, forbidden) = await access.ToRecallAsync(principal, key.Key, ct);
+        if (forbidden)
+        {
+            return ApiProblem.Forbidden("Recalling a lot needs the manager role or higher.");
+        }
+
+        if (grant is null)
+        {
+            return ApiProblem.NotFound("No lot with this GTIN and number is visible to you.");
+        }
+
+        if (await db.Set<Recall>().AnyAsync(r => r.LotKey == key.Key, ct))
+        {
+            return ApiProblem.Conflict("already_recalled", "This lot is already recalled.");
+        }
+
+        var trace = await graph.WalkAsync(key.Key, TraceDirection.Forward, ct);
+        var affected = await summaries.SummariseAsync(key.Gtin, lot, trace, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var recall = new Recall
+        {
+            Id = NewId.Next(clock),
+            LotKey = key.Key,
+            Gtin = key.Gtin,
+            LotNumber = lot,
+            MerchantId = grant.MerchantId,
+            RecalledBy = principal.RequiredUserId(),
+            ByRegulator = grant.Regulator,
+            Reason = reason,
+            RecalledAt = now,
+            AffectedLots = affected.Lots.Count,
+            AffectedStores = affected.Stores.Count,
+        };
+        db.Add(recall);
+        outbox.Publish(new LotRecalled(
+            NewId.Next(clock), now, recall.Id, new LotRef(key.Gtin, lot), reason, grant.Regulator, grant.MerchantId,
+            affected.Lots.Select(l => new LotRef(l.Gtin, l.Lot)).ToList(),
+            affected.Stores.Select(s => s.StoreId).ToList()));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return ApiProblem.Conflict("already_recalled", "This lot is already recalled.");
+        }
+
+        var recalledLots = affected.Lots.Select(l => l.Gtin == key.Gtin && l.Lot == lot ? l with { Recalled = true } : l).ToList();
+        return TypedResults.Created($"/api/v1/trace/recalls/{recall.Id}",
+            new RecallResponse(recall.Id, key.Gtin, lot, reason, grant.Regulator, now, affected with { Lots = recalledLots }));
+    }
+
+    /// <summary>Every recall, newest first: public, so anyone can check.</summary>
+    public static async Task<Ok<RecallListResponse>> List(TandemDbContext db, CancellationToken ct)
+    {
+        var recalls = await db.Set<Recall>().AsNoTracking().OrderByDescending(r => r.RecalledAt).Take(200).ToListAsync(ct);
+        return TypedResults.Ok(new RecallListResponse(recalls.Select(r =>
+            new RecallSummaryDto(r.Id, r.Gtin, r.LotNumber, r.Reason, r.ByRegulator, r.RecalledAt, r.AffectedLots, r.AffectedStores)).ToList()));
+    }
+}
