@@ -6,6 +6,7 @@ using Tandem.Catalog;
 using Tandem.Host.Hosting;
 using Tandem.Identity;
 using Tandem.Inventory;
+using Tandem.Inventory.Availability;
 using Tandem.Kernel;
 using Tandem.Kernel.Idempotency;
 using Tandem.Kernel.Outbox;
@@ -20,6 +21,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+    // Chinese names stay readable in responses instead of \uXXXX escapes.
+    o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
     o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
     // "12" is not a number: wrong types are errors, not guesses.
     o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
@@ -68,6 +71,7 @@ app.MapCatalog();
 app.MapInventory();
 app.MapPayments();
 app.MapOrdering();
+app.MapStorefront();
 app.MapTraceability();
 app.MapTandemWeb();
 

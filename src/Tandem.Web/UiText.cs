@@ -48,7 +48,7 @@ public sealed partial class UiText
         ["account.signup.submit"] = ("注册", "Create account"),
         ["account.no.account"] = ("还没有账号？", "No account yet?"),
         ["account.have.account"] = ("已有账号？", "Already have an account?"),
-        ["account.demo"] = ("演示账号见 README（如 消费者 13800000001 / 密码 tandem-demo）。", "Demo accounts are in the README (e.g. consumer 13800000001 / password tandem-demo)."),
+        ["account.demo"] = ("演示账号：顾客 13900000002，店主 13900000101，密码均为 tandem-demo（见 README）。", "Demo accounts: consumer 13900000002, shop owner 13900000101, password tandem-demo (see the README)."),
         ["account.signin.needed"] = ("请先登录。", "Please sign in first."),
 
         ["stores.title"] = ("附近门店", "Stores near you"),

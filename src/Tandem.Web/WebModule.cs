@@ -1,12 +1,20 @@
 using Microsoft.AspNetCore.Authentication;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.WebEncoders;
+using Tandem.Inventory.Contracts;
+using Tandem.Kernel.Outbox;
+using Tandem.Ordering.Contracts;
 using Tandem.Web.Api;
 using Tandem.Web.Components;
+using Tandem.Web.Live;
 using Tandem.Web.Session;
 
 namespace Tandem.Web;
@@ -17,6 +25,10 @@ public static class WebModule
     public static IServiceCollection AddTandemWeb(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // Chinese pages in plain UTF-8 rather than one &#x...; entity per character.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        // Every page calls the API over loopback; one log line per call is plenty (the API logs its own).
+        services.AddLogging(b => b.AddFilter("System.Net.Http.HttpClient.TandemApi", LogLevel.Warning));
         services.AddCascadingAuthenticationState();
         services.AddLocalization();
         services.AddScoped<UiText>();
@@ -26,6 +38,15 @@ public static class WebModule
         services.AddSingleton<Live.OrderFeed>();
         services.AddSingleton<Live.LiveSettings>();
         services.AddSingleton<Live.LiveSettingsView>();
+        services.AddSignalR();
+        services
+            .AddIntegrationEventHandler<OrderPlaced, OrderEventsToLive>()
+            .AddIntegrationEventHandler<OrderPaid, OrderEventsToLive>()
+            .AddIntegrationEventHandler<OrderAccepted, OrderEventsToLive>()
+            .AddIntegrationEventHandler<OrderReady, OrderEventsToLive>()
+            .AddIntegrationEventHandler<OrderCompleted, OrderEventsToLive>()
+            .AddIntegrationEventHandler<OrderCancelled, OrderEventsToLive>()
+            .AddIntegrationEventHandler<StockChanged, OrderEventsToLive>();
         services.AddHttpClient<TandemApi>((sp, client) =>
         {
             client.BaseAddress = sp.GetRequiredService<ApiAddress>().Value;
@@ -79,6 +100,7 @@ public static class WebModule
     {
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapHub<OrdersHub>(OrdersHub.Path);
 
         app.MapPost("/signout", async (HttpContext http) =>
         {

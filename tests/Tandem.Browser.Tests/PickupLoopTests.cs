@@ -81,5 +81,5 @@ public sealed partial class PickupLoopTests(BrowserApp app) : BrowserTest(app)
     }
 
     private static async Task WaitForTextAsync(IPage page, string selector, string text) =>
-        await Assertions.Expect(page.Locator(selector)).ToHaveTextAsync(text, new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator(selector)).ToHaveTextAsync(text, new() { Timeout = 30_000 });
 }

@@ -7,6 +7,7 @@ using Tandem.Identity;
 using Tandem.Identity.Contracts;
 using Tandem.Identity.Tokens;
 using Tandem.Identity.Users;
+using Tandem.Inventory.Stock;
 using Tandem.Kernel;
 using Tandem.Kernel.Persistence;
 using Tandem.Kernel.Tenancy;
@@ -55,7 +56,7 @@ internal static class DemoDistrict
     public sealed record DemoMerchant(string OwnerPhone, string Name, string CreditCode, DemoStore[] Stores, DemoProduct[] Products);
 
     /// <summary>One stock count the inventory module applies after the catalogue is loaded.</summary>
-    public sealed record DemoStock(Guid StoreId, string StoreName, Guid ProductId, string ProductName, int OnHand);
+    public sealed record DemoStock(Guid StoreId, string StoreName, Guid ProductId, string ProductName, int OnHand, Guid OwnerId);
 
     public static readonly DemoMerchant[] Merchants =
     [
@@ -206,7 +207,7 @@ internal static class DemoDistrict
                 {
                     // Plenty of most things, a few nearly sold out, one item out of stock per store.
                     var onHand = (n++ * 7 % 11) switch { 0 => 0, 1 => 2, var k => 6 * k };
-                    stock.Add(new DemoStock(store.StoreId, store.Name, product.ProductId, product.Name, onHand));
+                    stock.Add(new DemoStock(store.StoreId, store.Name, product.ProductId, product.Name, onHand, users[demo.OwnerPhone]));
                 }
             }
         }
@@ -221,14 +222,17 @@ internal static class DemoDistrict
         PrintAccounts(logger);
     }
 
-    /// <summary>
-    /// The opening stock of every demo store: one count per store and product. The inventory module
-    /// applies these through its own stock-count handler; without it the counts are only reported.
-    /// </summary>
-    public static Task CountStockAsync(IServiceProvider services, IReadOnlyList<DemoStock> stock, ILogger logger, CancellationToken ct)
+    /// <summary>The opening stock of every demo store: one count per store and product, through the inventory module's count handler.</summary>
+    public static async Task CountStockAsync(IServiceProvider services, IReadOnlyList<DemoStock> stock, ILogger logger, CancellationToken ct)
     {
-        logger.LogInformation("Demo stock prepared: {Lines} counts across {Stores} stores", stock.Count, stock.Select(s => s.StoreId).Distinct().Count());
-        return Task.CompletedTask;
+        foreach (var line in stock)
+        {
+            Value(await CountStock.Handle(line.StoreId, line.ProductId, new CountStockRequest(line.OnHand, "demo opening stock"),
+                Principal(line.OwnerId), services.GetRequiredService<StockAccess>(), services.GetRequiredService<StoreStock>(),
+                services.GetRequiredService<TandemDbContext>(), ct));
+        }
+
+        logger.LogInformation("Demo stock counted: {Lines} counts across {Stores} stores", stock.Count, stock.Select(s => s.StoreId).Distinct().Count());
     }
 
     private static void PrintAccounts(ILogger logger)

@@ -38,7 +38,8 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Tandem:SeedDemo", "false");
         builder.UseSetting("Tandem:RateLimits:Enabled", "false");
         builder.UseSetting("Tandem:Payments:Sandbox:Secret", SandboxSecret);
-        builder.UseSetting("Tandem:Web:PollSeconds", "1");
+        // Live pages must update from the outbox push, not from their slow safety-net poll.
+        builder.UseSetting("Tandem:Web:PollSeconds", "60");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 

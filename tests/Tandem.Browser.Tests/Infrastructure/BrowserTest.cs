@@ -60,7 +60,8 @@ public abstract partial class BrowserTest(BrowserApp app) : IAsyncLifetime
             ViewportSize = viewport ?? Laptop,
             TimezoneId = "Asia/Shanghai",
         });
-        context.SetDefaultTimeout(10_000);
+        // Generous: CI runs on two shared cores; a real regression still fails, only later.
+        context.SetDefaultTimeout(30_000);
         _contexts.Add(context);
         return await context.NewPageAsync();
     }

@@ -75,6 +75,13 @@ public abstract class ExpiryTests(ShortTimeoutApp app) : AcceptanceTest(app)
         Has(after, "pickupCode").ShouldBeFalse();
         if (Has(after, "payment") && after.GetProperty("payment").GetProperty("paymentId").GetGuid() == paymentId)
         {
+            // The refund is confirmed by the provider's own (asynchronous) callback: refund_pending, then refunded.
+            for (var i = 0; i < 60 && after.GetProperty("payment").GetProperty("status").GetString() == "refund_pending"; i++)
+            {
+                await Task.Delay(500, Ct);
+                after = await GetOrderAsync(consumer.Client, Id(order));
+            }
+
             after.GetProperty("payment").GetProperty("status").GetString().ShouldBe("refunded");
         }
 

@@ -123,6 +123,22 @@ public abstract class MerchantsTests(TandemApp app) : MerchantApiTest(app)
         await (await owner.Client.PostRawAsync("/api/v1/merchants", "{\"name\": "))
             .ShouldBeProblem(HttpStatusCode.BadRequest, "invalid_json");
     }
+
+    [Fact]
+    public async Task The_api_document_lists_the_merchant_store_and_product_calls()
+    {
+        var document = await (await Anonymous().GetAsync("/openapi/v1.json", Ct)).ShouldHave(HttpStatusCode.OK);
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[]
+        {
+            "/api/v1/merchants", "/api/v1/merchants/{merchantId}", "/api/v1/merchants/{merchantId}/staff",
+            "/api/v1/merchants/{merchantId}/stores", "/api/v1/stores", "/api/v1/stores/{storeId}",
+            "/api/v1/merchants/{merchantId}/products", "/api/v1/products/{productId}",
+        })
+        {
+            paths.TryGetProperty(path, out _).ShouldBeTrue(path);
+        }
+    }
 }
 
 public sealed class MerchantsTests_Sqlite(SqliteApp app) : MerchantsTests(app);

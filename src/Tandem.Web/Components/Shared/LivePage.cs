@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging;
 using Tandem.Web.Api;
@@ -18,6 +19,8 @@ public abstract class LivePage : SignedInPage, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private PeriodicTimer? _timer;
     private int _refreshing;
+    private CultureInfo _culture = CultureInfo.CurrentCulture;
+    private CultureInfo _uiCulture = CultureInfo.CurrentUICulture;
 
     protected override void OnAfterRender(bool firstRender)
     {
@@ -26,6 +29,9 @@ public abstract class LivePage : SignedInPage, IAsyncDisposable
             return;
         }
 
+        // Pushes arrive on the outbox dispatcher's thread; renders must keep the page's language.
+        _culture = CultureInfo.CurrentCulture;
+        _uiCulture = CultureInfo.CurrentUICulture;
         Feed.Changed += OnChangedAsync;
         _timer = new PeriodicTimer(Live.PollInterval);
         _ = PollAsync();
@@ -37,7 +43,14 @@ public abstract class LivePage : SignedInPage, IAsyncDisposable
     /// <summary>Re-reads what the page shows (called on the circuit's dispatcher).</summary>
     protected abstract Task RefreshAsync();
 
-    private Task OnChangedAsync(OrderSignal signal) => Concerns(signal) ? InvokeAsync(SafeRefreshAsync) : Task.CompletedTask;
+    private Task OnChangedAsync(OrderSignal signal) => Concerns(signal) ? InvokeAsync(RefreshInPageCultureAsync) : Task.CompletedTask;
+
+    private Task RefreshInPageCultureAsync()
+    {
+        CultureInfo.CurrentCulture = _culture;
+        CultureInfo.CurrentUICulture = _uiCulture;
+        return SafeRefreshAsync();
+    }
 
     private async Task PollAsync()
     {
@@ -45,7 +58,7 @@ public abstract class LivePage : SignedInPage, IAsyncDisposable
         {
             while (await _timer!.WaitForNextTickAsync(_stop.Token))
             {
-                await InvokeAsync(SafeRefreshAsync);
+                await InvokeAsync(RefreshInPageCultureAsync);
             }
         }
         catch (OperationCanceledException)

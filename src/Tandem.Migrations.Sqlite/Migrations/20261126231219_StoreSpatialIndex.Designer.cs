@@ -11,8 +11,8 @@ using Tandem.Kernel.Persistence;
 namespace Tandem.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(TandemDbContext))]
-    [Migration("20261126234153_PaymentHold")]
-    partial class PaymentHold
+    [Migration("20261126231219_StoreSpatialIndex")]
+    partial class StoreSpatialIndex
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -635,9 +635,6 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("PaidAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("PaymentHoldUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("PaymentId")
