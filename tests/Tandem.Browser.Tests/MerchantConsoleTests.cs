@@ -108,6 +108,8 @@ public sealed class MerchantConsoleTests(BrowserApp app) : BrowserTest(app)
         await page.ClickAsync("main form button[type=submit]");
         await page.WaitForSelectorAsync("[data-testid=merchant]");
         await page.ClickAsync("text=新开门店");
+        // The link is an enhanced navigation: wait for the new page before typing into its fields.
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("新开门店");
         await page.FillAsync("#name", "西湖茶庄 龙井店");
         await page.FillAsync("#address", "杭州市西湖区龙井路 1 号");
         await page.FillAsync("#lat", "95");

@@ -22,7 +22,7 @@ public sealed partial class PickupLoopTests(BrowserApp app) : BrowserTest(app)
         await phone.Locator($"[data-product='{shop.Products[0].Id}'] button").ClickAsync();
         await phone.WaitForSelectorAsync("[data-testid=added]");
         await phone.Locator($"[data-product='{shop.Products[1].Id}'] button").ClickAsync();
-        await phone.WaitForSelectorAsync("[data-testid=added]");
+        await Assertions.Expect(phone.Locator("[data-testid=added]")).ToContainTextAsync(shop.Products[1].Name);
         await ScreenshotAsync(phone, "consumer-store-phone");
         await phone.GotoAsync("/cart");
         (await phone.InnerTextAsync("[data-testid=subtotal]")).ShouldBe("¥100.99");

@@ -16,15 +16,15 @@ public sealed record ShelfItem(Guid ProductId, string Name, MoneyDto Price, long
 
 public sealed record ShelfResponse(IReadOnlyList<ShelfItem> Items, string? NextCursor);
 
-public sealed record ProductHit(Guid ProductId, Guid MerchantId, string Name, MoneyDto Price, string? Unit, IReadOnlyList<AvailabilityItemView> Stores);
+public sealed record ProductHitView(Guid ProductId, Guid MerchantId, string Name, MoneyDto Price, string? Unit, IReadOnlyList<AvailabilityItemView> Stores);
 
-public sealed record ProductHitsResponse(IReadOnlyList<ProductHit> Items);
+public sealed record ProductHitsResponse(IReadOnlyList<ProductHitView> Items);
 
 /// <summary>
 /// The public storefront reads the web app (and partner apps) need: a store's shelf with live availability,
 /// and "which nearby stores have it now" search. Built on the stock table and the catalogue and store contracts.
 /// </summary>
-public static class Storefront
+public static class StorefrontModule
 {
     public const int MaxQueryLength = 100;
     public const int MaxHits = 50;
@@ -114,7 +114,7 @@ public static class Storefront
                 var p = products[g.Key];
                 var at = g.Select(l => new AvailabilityItemView(l.StoreId, storeById[l.StoreId].Store.Name, l.Available, Math.Round(storeById[l.StoreId].DistanceKm, 3)))
                     .OrderBy(a => a.DistanceKm).ToList();
-                return new ProductHit(p.ProductId, p.MerchantId, p.Name, MoneyDto.From(p.Price), p.Unit, at);
+                return new ProductHitView(p.ProductId, p.MerchantId, p.Name, MoneyDto.From(p.Price), p.Unit, at);
             })
             .OrderByDescending(h => h.Stores.Count).ThenBy(h => h.Stores[0].DistanceKm).ThenBy(h => h.ProductId)
             .Take(MaxHits)
