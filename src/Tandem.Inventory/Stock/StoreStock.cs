@@ -299,8 +299,11 @@ internal sealed class StoreStock(
     {
         if (affected != 1)
         {
-            // A release or sale of more than is reserved means the caller's books are wrong: stop, roll back.
-            throw new InvalidOperationException($"Stock {what} for store {storeId}, product {productId} found no matching reservation.");
+            // Releasing or selling more than is reserved: another transaction already released or sold this order's
+            // reservation (e.g. the expiry sweeper beat a late payment). A concurrency conflict: the caller rolls back and
+            // retries on fresh data, where the order's own state refuses the second release.
+            throw new DbUpdateConcurrencyException(
+                $"Stock {what} for store {storeId}, product {productId} found no matching reservation; another transaction changed it first.");
         }
     }
 }

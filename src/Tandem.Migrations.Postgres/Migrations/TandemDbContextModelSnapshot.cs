@@ -630,6 +630,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("PaidAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("PaymentHoldUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("PaymentId")
                         .HasColumnType("uuid");
 

@@ -634,6 +634,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("PaidAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PaymentHoldUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("PaymentId")
                         .HasColumnType("TEXT");
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,8 @@ using Tandem.Payments.Contracts;
 
 namespace Tandem.Ordering.Cancelling;
 
+/// <summary>Every field is optional, so unknown ones are refused rather than silently ignored.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CancelOrderRequest(string? Reason);
 
 /// <summary>

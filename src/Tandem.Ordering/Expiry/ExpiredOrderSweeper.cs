@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Tandem.Kernel.Idempotency;
 using Tandem.Kernel.Persistence;
 using Tandem.Ordering.Orders;
+using Tandem.Payments.Contracts;
 
 namespace Tandem.Ordering.Expiry;
 
@@ -53,7 +54,8 @@ internal sealed partial class ExpiredOrderSweeper(
         {
             var now = clock.GetUtcNow().UtcDateTime;
             due = await scope.ServiceProvider.GetRequiredService<TandemDbContext>().Set<Order>().AsNoTracking()
-                .Where(o => o.Status == OrderStatus.AwaitingPayment && o.ReservationExpiresAt <= now)
+                .Where(o => o.Status == OrderStatus.AwaitingPayment && o.ReservationExpiresAt <= now
+                            && !(o.PaymentStatus == PaymentStatus.Pending && o.PaymentHoldUntil > now))
                 .OrderBy(o => o.ReservationExpiresAt)
                 .Select(o => o.Id)
                 .Take(BatchSize)

@@ -80,6 +80,13 @@ internal sealed class Order
     public double? DeliveryLng { get; private init; }
     public Guid? PaymentId { get; private set; }
     public PaymentStatus? PaymentStatus { get; private set; }
+
+    /// <summary>
+    /// Set when a payment starts before the reservation expires: while that payment is pending the order is not
+    /// expired before this (the reservation plus a short grace), so money the consumer sent in time is not refunded
+    /// because the provider answered a moment late.
+    /// </summary>
+    public DateTime? PaymentHoldUntil { get; private set; }
     public string PickupCode { get; private init; } = "";
 
     /// <summary>The pickup code while the order is open, null after: unique per store among open orders (a unique index).</summary>
@@ -102,8 +109,7 @@ internal sealed class Order
 
     public bool IsOpen => OpenStatuses.Contains(Status);
 
-    /// <summary>The consumer sees the code once the order is paid, and never after it was cancelled.</summary>
-    /// <summary>The consumer sees the code only while it can still be used: paid and not yet handed over or cancelled.</summary>
+    /// <summary>The consumer sees the code once the order is paid and while it can still be used (not after handover or cancellation).</summary>
     public bool PickupCodeVisible => Status is OrderStatus.Paid or OrderStatus.Accepted or OrderStatus.ReadyForPickup
         or OrderStatus.ReadyForDispatch;
 
@@ -145,7 +151,8 @@ internal sealed class Order
     /// <summary>Paying is possible only while awaiting payment and before the reservation expires.</summary>
     public Refusal? CanStartPayment(DateTime now)
     {
-        if (IsExpired(now) || Status == OrderStatus.Cancelled && CancelledBy == Orders.CancelledBy.PaymentTimeout)
+        if (Status == OrderStatus.AwaitingPayment && now >= ReservationExpiresAt
+            || Status == OrderStatus.Cancelled && CancelledBy == Orders.CancelledBy.PaymentTimeout)
         {
             return new Refusal("order_expired", "The order was not paid in time; its reservation has been released.");
         }
@@ -153,14 +160,18 @@ internal sealed class Order
         return Status != OrderStatus.AwaitingPayment ? Refusal.Transition(Status, "paid") : null;
     }
 
-    /// <summary>The consumer starts paying with payment <paramref name="paymentId"/> (a new attempt replaces a declined or pending one).</summary>
-    public Refusal? StartPayment(Guid paymentId, DateTime now)
+    /// <summary>
+    /// The consumer starts paying with payment <paramref name="paymentId"/> (a new attempt replaces a declined or pending
+    /// one). While it is pending, the order is held <paramref name="grace"/> past its reservation.
+    /// </summary>
+    public Refusal? StartPayment(Guid paymentId, DateTime now, TimeSpan grace)
     {
         if (CanStartPayment(now) is { } refusal)
         {
             return refusal;
         }
 
+        PaymentHoldUntil = ReservationExpiresAt + grace;
         PaymentId = paymentId;
         PaymentStatus = Payments.Contracts.PaymentStatus.Pending;
         return Touch();
@@ -286,7 +297,10 @@ internal sealed class Order
         return null;
     }
 
-    public bool IsExpired(DateTime now) => Status == OrderStatus.AwaitingPayment && now >= ReservationExpiresAt;
+    /// <summary>Unpaid past the reservation, and no payment started in time is still pending within its grace.</summary>
+    public bool IsExpired(DateTime now) =>
+        Status == OrderStatus.AwaitingPayment && now >= ReservationExpiresAt
+        && !(PaymentStatus == Payments.Contracts.PaymentStatus.Pending && PaymentHoldUntil > now);
 
     private void CancelOnce(CancelledBy by, string reason, DateTime now)
     {

@@ -40,6 +40,9 @@ internal sealed class OrderOptions
     /// <summary>Unpaid orders are cancelled and their stock released after this.</summary>
     public TimeSpan PaymentTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long past the reservation a payment started in time may still complete while it is pending.</summary>
+    public TimeSpan PaymentGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the expiry sweeper looks for unpaid orders past their reservation.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tandem.Kernel.Http;
 using Tandem.Kernel.Idempotency;
 using Tandem.Kernel.Persistence;
@@ -29,7 +31,7 @@ internal static class PayOrder
 
     public static async Task<Results<Ok<PayResponse>, ProblemHttpResult>> Handle(
         Guid orderId, PayRequest request, ClaimsPrincipal user, OrderAccess access, OrderLifecycle lifecycle, IPayments payments,
-        IdempotentRequest idempotency, TandemDbContext db, TimeProvider clock, CancellationToken ct)
+        IdempotentRequest idempotency, IOptions<OrderOptions> options, TandemDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var checks = new Checks();
         if (checks.Required("method", request.Method) is { } method && !payments.Supports(method))
@@ -67,7 +69,7 @@ internal static class PayOrder
             }
 
             var paymentId = payments.Begin(new PaymentIntent(order.Id, order.MerchantId, order.ConsumerId, order.TotalMoney, request.Method!));
-            order.StartPayment(paymentId, now);
+            order.StartPayment(paymentId, now, options.Value.PaymentGrace);
             await work.CommitAsync(ct);
             return (paymentId, (ProblemHttpResult?)null);
         });
@@ -79,7 +81,22 @@ internal static class PayOrder
         // From here the payment exists: a retry with the same key gets this answer if we never finish.
         await idempotency.CheckpointAsync(StatusCodes.Status200OK, new PayResponse(paymentId, PaymentStatus.Pending), ct);
         var status = await payments.SubmitAsync(paymentId, controls, ct);
+        if (status is PaymentStatus.RefundPending or PaymentStatus.Refunded)
+        {
+            // The money arrived after the order stopped awaiting it (expired, cancelled or paid by another attempt): refunded.
+            return await NoLongerPayableAsync(orderId, paymentId, status, access, clock, ct);
+        }
+
         return TypedResults.Ok(new PayResponse(paymentId, status));
+    }
+
+    private static async Task<ProblemHttpResult> NoLongerPayableAsync(
+        Guid orderId, Guid paymentId, PaymentStatus status, OrderAccess access, TimeProvider clock, CancellationToken ct)
+    {
+        var order = await access.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, ct);
+        var refusal = order.CanStartPayment(clock.GetUtcNow().UtcDateTime) ?? Refusal.Transition(order.Status, "paid");
+        return ApiProblem.Conflict(refusal.Code, refusal.Detail + " The payment was refunded.",
+            new Dictionary<string, object?> { ["paymentId"] = paymentId, ["paymentStatus"] = status == PaymentStatus.Refunded ? "refunded" : "refund_pending" });
     }
 
     private static SandboxControls? Controls(Checks checks, SandboxControlsRequest? requested)

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +15,8 @@ namespace Tandem.Payments.Sandbox;
 
 public sealed record SettleRequest(string? Outcome, int? Repeat, bool? Reorder);
 
+/// <summary>Every field is optional, so unknown ones are refused rather than silently ignored.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RedeliverRequest(int? Repeat, bool? Reorder);
 
 public sealed record SandboxPaymentStatusResponse(Guid PaymentId, PaymentStatus Status);

@@ -56,7 +56,11 @@ public abstract class ExpiryTests(TandemApp app) : ShopTest(app)
         var order = await PlaceOkAsync(consumer, shop, (shop[0], 2));
         var pay = await (await PayAsync(consumer, IdOf(order), new { outcome = "delay" })).ShouldHave(HttpStatusCode.OK);
         var paymentId = pay.GetProperty("paymentId").GetGuid();
+
+        // The pending payment holds the order for its grace; then the order expires all the same.
         await Task.Delay(PastTimeout, Ct);
+        (await OrderAsync(consumer.Client, IdOf(order))).GetProperty("status").GetString().ShouldBe("awaiting_payment");
+        await EventuallyAsync(() => OrderAsync(consumer.Client, IdOf(order)), o => o.GetProperty("status").GetString() == "cancelled");
 
         var settled = await (await consumer.Client.PostAsync($"/api/v1/payments/sandbox/{paymentId}/settle",
             JsonContentOf(new { outcome = "approve" }), Ct)).ShouldHave(HttpStatusCode.OK);
@@ -66,6 +70,21 @@ public abstract class ExpiryTests(TandemApp app) : ShopTest(app)
         after.GetProperty("cancelReason").GetString().ShouldBe("payment_timeout");
         after.GetProperty("payment").GetProperty("status").GetString().ShouldBe("refunded");
         (await StockAsync(shop, shop[0].Id)).GetProperty("reserved").GetInt64().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_payment_started_in_time_may_complete_just_after_the_reservation_expired()
+    {
+        var shop = await NewShopAsync(products: 1, onHand: 5);
+        var consumer = await NewUserAsync();
+        var order = await PlaceOkAsync(consumer, shop, (shop[0], 2));
+        await Task.Delay(ShortTimeoutSettings.PaymentTimeout - TimeSpan.FromMilliseconds(600), Ct);
+
+        // The provider answers about half a second after the reservation ran out: within the grace.
+        var pay = await (await PayAsync(consumer, IdOf(order), new { outcome = "approve", latencyMs = 1100 })).ShouldHave(HttpStatusCode.OK);
+        pay.GetProperty("status").GetString().ShouldBe("succeeded");
+        (await OrderAsync(consumer.Client, IdOf(order))).GetProperty("status").GetString().ShouldBe("paid");
+        await (await PayAsync(consumer, IdOf(order))).ShouldBeProblem(HttpStatusCode.Conflict, "invalid_transition");
     }
 
     [Fact]

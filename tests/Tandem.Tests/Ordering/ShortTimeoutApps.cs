@@ -10,6 +10,7 @@ internal static class ShortTimeoutSettings
     public static readonly KeyValuePair<string, string?>[] Settings =
     [
         new("Tandem:Orders:PaymentTimeout", "00:00:02"),
+        new("Tandem:Orders:PaymentGrace", "00:00:02"),
         new("Tandem:Orders:SweepInterval", "00:00:00.200"),
         new("Tandem:Payments:RetryInterval", "00:00:01"),
     ];
