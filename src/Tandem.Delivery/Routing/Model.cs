@@ -118,7 +118,7 @@ public sealed class RoutingProblem
     }
 }
 
-/// <summary>How long and how deterministically to search.</summary>
+/// <summary>How long and how deterministically to search (with neither budget: 20,000 iterations).</summary>
 /// <param name="Seed">Seed of the only random source; with <paramref name="MaxIterations"/> the result depends on nothing else.</param>
 /// <param name="MaxIterations">Iteration budget. When set, the search schedule uses iterations, never the clock.</param>
 /// <param name="TimeLimit">Wall-clock budget (anytime: the best plan so far is returned when it runs out).</param>

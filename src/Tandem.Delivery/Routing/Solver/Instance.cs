@@ -127,7 +127,6 @@ internal sealed class Instance
         J = first.Count;
         JobFirst = [.. first];
         JobSecond = [.. second];
-        HasPairs = p.Pairs.Count > 0;
 
         // Vehicle classes: interchangeable vehicles share one "empty route" candidate in insertion.
         VehicleClass = new int[V];
@@ -195,8 +194,6 @@ internal sealed class Instance
     public int N { get; }
 
     public int J { get; }
-
-    public bool HasPairs { get; }
 
     public double[] Ready { get; }
 

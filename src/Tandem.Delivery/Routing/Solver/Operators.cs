@@ -433,7 +433,7 @@ internal sealed class Operators
         return true;
     }
 
-    /// <summary>Regret-k insertion: the job that loses most by not getting its best route goes first.</summary>
+    /// <summary>Regret-k insertion (with blinks): the job that loses most by not getting its best route goes first.</summary>
     public void RecreateRegret(Solution s, int k)
     {
         var m = s.Unassigned.Count;
@@ -593,7 +593,7 @@ internal sealed class Operators
         for (var x = 0; x < m; x++)
         {
             var idx = x * v + r;
-            _regretCost[idx] = Insertion.Best(_inst, route, _jobs[x], null, 0, out _regretI[idx], out _regretJ[idx]);
+            _regretCost[idx] = Insertion.Best(_inst, route, _jobs[x], _rng, Blink, out _regretI[idx], out _regretJ[idx]);
         }
     }
 }

@@ -61,6 +61,11 @@ internal sealed class Search
     {
         var cur = new Solution(_inst);
         FindUnreachable(cur);
+        if (cur.Unassigned.Count == 0)
+        {
+            return cur; // nothing any vehicle can serve: nothing to search
+        }
+
         _ops.RecreateRegret(cur, 3);
         cur.ClearTouched();
         var cand = new Solution(_inst);

@@ -441,8 +441,6 @@ internal sealed class Solution
         Unassigned.Add(job);
     }
 
-    public double Evaluate() => Cost;
-
     /// <summary>Empties the route and sends its jobs to <see cref="Unassigned"/>.</summary>
     public void ClearRoute(int r, bool[] scratch)
     {

@@ -114,6 +114,18 @@ public sealed class RouteOptimizerTests
     }
 
     [Fact]
+    public void Without_couriers_every_stop_is_flagged_at_once()
+    {
+        var baseProblem = RoutingFixtures.Random(5, 4, 2, 1, false);
+        var problem = new RoutingProblem("no-fleet", baseProblem.Locations, [], baseProblem.Stops, baseProblem.Pairs, baseProblem.Travel);
+        var solution = SolveAndCheck(problem, new SolveOptions(1, TimeLimit: TimeSpan.FromSeconds(30)));
+        solution.Routes.ShouldBeEmpty();
+        solution.Unassigned.Count.ShouldBe(problem.Stops.Count);
+        solution.Unassigned.ShouldAllBe(u => u.Reason == UnassignedReason.Unreachable);
+        solution.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public void A_time_budget_returns_the_best_plan_so_far_in_time()
     {
         var problem = RoutingFixtures.Solomon("R101");
