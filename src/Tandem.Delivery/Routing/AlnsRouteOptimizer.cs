@@ -8,7 +8,7 @@ namespace Tandem.Delivery.Routing;
 /// neighbourhood search (string, random, worst and related removal; greedy-with-blinks and regret-2/3 reinsertion)
 /// under simulated-annealing acceptance, with relocate / exchange / 2-opt* local search on each new best.
 /// Time windows, capacities and pickup-before-delivery are hard constraints; a stop that cannot be served is returned
-/// as unassigned. Deterministic for a seed and an iteration budget. See docs/decisions/0008-route-solver.md.
+/// as unassigned. Deterministic for a seed and an iteration budget. See docs/decisions/0009-route-solver.md.
 /// </summary>
 public sealed class AlnsRouteOptimizer : IRouteOptimizer
 {
