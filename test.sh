@@ -53,6 +53,7 @@ if [ "${TANDEM_SKIP_FORMAT:-0}" != "1" ]; then
 fi
 
 passed=0; failed=0; skipped=0; status=0
+failures=$(mktemp)
 for project in tests/*/; do
   name=$(basename "$project")
   [ -f "$project/$name.csproj" ] || continue
@@ -69,11 +70,18 @@ for project in tests/*/; do
     passed=$((passed + t - f - s)); failed=$((failed + f + e)); skipped=$((skipped + s))
   fi
   [ "$rc" -eq 0 ] || status=1
+  # Each failed test's name and the first lines of its message, for the summary at the end.
+  sed 's/\x1b\[[0-9;]*m//g' "$out" | awk '/\[FAIL\]/ { n = 12 } n > 0 && !/^ +at / { print; n-- }' >>"$failures"
   rm -f "$out"
 done
 
 failed=$((failed + failed_checks))
 [ "$failed" -gt 0 ] && status=1
+if [ -s "$failures" ]; then
+  log "failed tests"
+  cat "$failures"
+fi
+rm -f "$failures"
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -6,9 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Tandem.Kernel.Http;
-using Tandem.Kernel.Persistence;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Contract;
@@ -21,12 +19,7 @@ namespace Tandem.Tests.Contract;
 /// </summary>
 public abstract class EndpointContractTests(TandemApp app) : ApiTest(app)
 {
-    private IReadOnlyList<RouteEndpoint> ApiEndpoints() =>
-        App.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/api/", StringComparison.Ordinal) || raw.StartsWith("/epcis", StringComparison.Ordinal)))
-            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>() is not null)
-            .ToList();
+    private IReadOnlyList<RouteEndpoint> ApiEndpoints() => ApiSurface.Endpoints(App.Services);
 
     [Fact]
     public void Every_api_endpoint_declares_who_it_is_for()
@@ -168,20 +161,8 @@ public abstract class EndpointContractTests(TandemApp app) : ApiTest(app)
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
     /// <summary>Fills route parameters with ids that exist nowhere; malformed bodies must fail before they matter.</summary>
-    private static string Url(RouteEndpoint endpoint)
-    {
-        var segments = endpoint.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
-        {
-            Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
-            Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart parameter => ParameterValue(parameter),
-            Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart separator => separator.Content,
-            _ => "",
-        })));
-        return "/" + string.Join('/', segments);
-    }
-
-    private static string ParameterValue(Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart parameter) =>
-        parameter.ParameterPolicies.Any(p => p.Content is "int" or "long") ? "1" : Guid.NewGuid().ToString();
+    private static string Url(RouteEndpoint endpoint) =>
+        ApiSurface.Url(endpoint, p => p.ParameterPolicies.Any(policy => policy.Content is "int" or "long") ? "1" : Guid.NewGuid().ToString());
 
     private async Task<HttpClient> AdminAsync()
     {
@@ -196,31 +177,9 @@ public abstract class EndpointContractTests(TandemApp app) : ApiTest(app)
         return ClientWithToken(body.GetProperty("accessToken").GetString()!);
     }
 
-    private async Task<Dictionary<string, long>> RowCountsAsync()
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(Ct);
-        foreach (var table in db.Model.GetEntityTypes().Select(e => (e.GetSchema(), e.GetTableName())).Where(t => t.Item2 is not null).Distinct())
-        {
-            // Keys are created on first use of Data Protection, not by the request under test.
-            if (table.Item2!.Contains("data_protection", StringComparison.Ordinal))
-            {
-                continue;
-            }
+    private Task<Dictionary<string, long>> RowCountsAsync() => ApiSurface.RowCountsAsync(App.Services, Ct);
 
-            await using var command = connection.CreateCommand();
-            command.CommandText = table.Item1 is null ? $"SELECT COUNT(*) FROM \"{table.Item2}\"" : $"SELECT COUNT(*) FROM \"{table.Item1}\".\"{table.Item2}\"";
-            counts[$"{table.Item1}.{table.Item2}"] = Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return counts;
-    }
-
-    private static string Describe(RouteEndpoint e) =>
-        $"{string.Join(',', e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])} {e.RoutePattern.RawText}";
+    private static string Describe(RouteEndpoint e) => ApiSurface.Describe(e);
 }
 
 public sealed class EndpointContractTests_Sqlite(IsolatedSqliteApp app) : EndpointContractTests(app), IClassFixture<IsolatedSqliteApp>;
