@@ -17,6 +17,7 @@ public static class CatalogModule
     {
         services.AddSingleton<IModuleModel, CatalogModel>();
         services.AddScoped<IProductCatalog, ProductCatalog>();
+        services.AddScoped<IProductUpserts, ProductUpserts>();
         return services;
     }
 

@@ -37,6 +37,10 @@ public static class InventoryModule
         stock.MapGet("/{productId:guid}/movements", ReadStock.Movements).ForMerchantStaff("staff")
             .WithName("ListStockMovements").WithSummary("Every change of onHand, oldest first (staff).");
 
+        app.MapPost("/api/v1/merchants/{merchantId:guid}/catalogue/import", Import.ImportCatalogue.Handle).ForMerchantStaff("manager")
+            .WithTags("Stock").WithName("ImportCatalogue")
+            .WithSummary("Upsert products by GTIN and count their stock per store from one checked file, all or nothing (manager).");
+
         app.MapGet("/api/v1/products/{productId:guid}/availability", ProductAvailability.Handle).ForPublic()
             .WithTags("Stock").WithName("GetProductAvailability")
             .WithSummary("Stores of the product's merchant near a point with some available, nearest first (public).");

@@ -179,9 +179,10 @@ public sealed partial class UiText
         ["p.import"] = ("从 CSV 导入", "Import CSV"),
 
         ["imp.title"] = ("导入商品目录", "Import a catalogue"),
-        ["imp.lead"] = ("CSV 列：gtin,name,price,然后每家门店一列库存（列名为门店名称或门店 ID）。价格以元为单位，如 12.99。整份文件先全部检查：只要有一行有错就一行也不导入。",
-            "CSV columns: gtin,name,price, then one stock column per store (headed by the store's name or id). Prices in yuan such as 12.99. The whole file is checked first: if any row is wrong, nothing is imported."),
-        ["imp.file"] = ("CSV 文件", "CSV file"),
+        ["imp.lead"] = ("CSV 或 Excel 第一张表的列：gtin,name,price,然后每家门店一列库存（列名为门店名称或门店 ID）。价格以元为单位，如 12.99。整份文件先全部检查：只要有一行有错就一行也不导入。",
+            "Columns of a CSV file or an Excel workbook's first sheet: gtin,name,price, then one stock column per store (headed by the store's name or id). Prices in yuan such as 12.99. The whole file is checked first: if any row is wrong, nothing is imported."),
+        ["imp.file"] = ("CSV 或 Excel (.xlsx) 文件", "CSV or Excel (.xlsx) file"),
+        ["imp.unreadable"] = ("无法读取这个 Excel 文件：请另存为 .xlsx 或 CSV 后重试。", "This Excel file cannot be read: save it as .xlsx or CSV and try again."),
         ["imp.check"] = ("检查并导入", "Check and import"),
         ["imp.bad"] = ("文件有 {0} 行错误，没有导入任何内容：", "{0} rows are wrong; nothing was imported:"),
         ["imp.row"] = ("第 {0} 行", "Row {0}"),

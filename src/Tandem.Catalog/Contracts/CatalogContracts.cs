@@ -16,3 +16,16 @@ public interface IProductCatalog
     /// <summary>The merchant's product with this GTIN (a scanned GTIN-8/12/13 matches the stored GTIN-14).</summary>
     Task<ProductInfo?> FindByGtinAsync(Guid merchantId, Gtin gtin, CancellationToken ct);
 }
+
+/// <summary>Whether an upsert made a new product or changed an existing one.</summary>
+public sealed record UpsertedProduct(Guid ProductId, bool Created);
+
+/// <summary>
+/// Writes products for a bulk import that another module runs in its own unit of work: changes are tracked on the
+/// request's DbContext and saved by the caller, so the import commits (or fails) as one transaction.
+/// </summary>
+public interface IProductUpserts
+{
+    /// <summary>The merchant's product with this GTIN gets the name and price (other fields kept), or is created.</summary>
+    Task<UpsertedProduct> UpsertByGtinAsync(Guid merchantId, Gtin gtin, string name, Money price, CancellationToken ct);
+}

@@ -55,6 +55,8 @@ public sealed record ProductHit(Guid ProductId, Guid MerchantId, string Name, Mo
 
 public sealed record StockResult(Guid StoreId, Guid ProductId, long OnHand, long Reserved, long Available);
 
+public sealed record ImportResult(int Created, int Updated, int Counts);
+
 public sealed record MovementResult(DateTime At, long Delta, string Reason, long OnHandAfter, string? Reference, Guid? Actor);
 
 public sealed record StockListItem(Guid StoreId, Guid ProductId, string? Name, long OnHand, long Reserved, long Available);

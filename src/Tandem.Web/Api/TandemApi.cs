@@ -106,6 +106,9 @@ public sealed class TandemApi(HttpClient http, WebSession session)
     public Task<StockResult> StockAsync(Guid storeId, Guid productId, CancellationToken ct = default) =>
         GetAsync<StockResult>($"stores/{storeId}/stock/{productId}", ct);
 
+    public Task<ImportResult> ImportCatalogueAsync(Guid merchantId, object body, CancellationToken ct = default) =>
+        SendAsync<ImportResult>(HttpMethod.Post, $"merchants/{merchantId}/catalogue/import", body, ct: ct);
+
     public Task<StockResult> CountStockAsync(Guid storeId, Guid productId, long? onHand, CancellationToken ct = default) =>
         SendAsync<StockResult>(HttpMethod.Put, $"stores/{storeId}/stock/{productId}", new { onHand }, ct: ct);
 

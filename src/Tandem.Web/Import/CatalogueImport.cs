@@ -20,7 +20,8 @@ public sealed record ImportCheck(IReadOnlyList<ImportRow> Rows, IReadOnlyList<Im
 /// Imports a catalogue from CSV: <c>gtin,name,price[,store columns...]</c>, prices in yuan (12.99), one stock
 /// column per store headed by the store's name or id. The whole file is checked first, against the same rules
 /// the API applies; any bad row means nothing is written. A product whose GTIN the merchant already has is updated.
-/// A clean file is then written through the public API (products created or updated by GTIN, then stock counts).
+/// A clean file is then written through the public API in one request, which imports it in one transaction.
+/// Excel workbooks (.xlsx) are read with MiniExcel into the same records, so both formats follow the same rules.
 /// </summary>
 public static class CatalogueImport
 {
@@ -30,11 +31,14 @@ public static class CatalogueImport
     private static readonly string[] NameHeaders = ["name", "名称", "商品名称"];
     private static readonly string[] PriceHeaders = ["price", "价格", "售价"];
 
-    public static ImportCheck Check(string csv, IReadOnlyList<StoreResult> stores, UiText t)
+    public static ImportCheck Check(string csv, IReadOnlyList<StoreResult> stores, UiText t) => Check(Csv.Parse(csv), stores, t);
+
+    /// <summary>Checks a file already read into records (CSV lines or spreadsheet rows).</summary>
+    public static ImportCheck Check(IEnumerable<Csv.Record> file, IReadOnlyList<StoreResult> stores, UiText t)
     {
         var rows = new List<ImportRow>();
         var problems = new List<ImportProblem>();
-        var records = Csv.Parse(csv).Where(r => r.Fields.Any(f => f.Length > 0)).ToList();
+        var records = file.Where(r => r.Fields.Any(f => f.Length > 0)).ToList();
         if (records.Count == 0)
         {
             return new ImportCheck(rows, [new ImportProblem(1, t["imp.empty"])]);
@@ -141,44 +145,18 @@ public static class CatalogueImport
         return new ImportCheck(problems.Count == 0 ? rows : [], problems);
     }
 
-    /// <summary>Writes a checked file through the API: create or update each product by GTIN, then count its stock.</summary>
-    public static async Task<int> ApplyAsync(TandemApi api, Guid merchantId, ImportCheck check, IReadOnlyList<ProductResult> existing, CancellationToken ct)
-    {
-        var byGtin = existing.Where(p => p.Gtin is not null).GroupBy(p => p.Gtin!).ToDictionary(g => g.Key, g => g.First());
-        var count = 0;
-        foreach (var row in check.Rows)
+    /// <summary>Writes a checked file in one request: the API upserts every product by GTIN and counts its stock in one transaction.</summary>
+    public static async Task<ImportResult> ApplyAsync(TandemApi api, Guid merchantId, ImportCheck check, CancellationToken ct) =>
+        await api.ImportCatalogueAsync(merchantId, new
         {
-            Guid productId;
-            if (byGtin.TryGetValue(row.Gtin14, out var current))
+            rows = check.Rows.Select(row => new
             {
-                // PUT replaces every field: keep what the file does not carry.
-                await api.UpdateProductAsync(current.ProductId, new
-                {
-                    name = row.Name,
-                    nameEn = current.NameEn,
-                    price = new { amount = row.PriceFen, currency = "CNY" },
-                    gtin = row.Gtin14,
-                    unit = current.Unit,
-                    description = current.Description,
-                }, ct);
-                productId = current.ProductId;
-            }
-            else
-            {
-                var created = await api.CreateProductAsync(merchantId, new { name = row.Name, price = new { amount = row.PriceFen, currency = "CNY" }, gtin = row.Gtin14 }, ct);
-                productId = created.ProductId;
-            }
-
-            foreach (var (storeId, onHand) in row.Stock)
-            {
-                await api.CountStockAsync(storeId, productId, onHand, ct);
-            }
-
-            count++;
-        }
-
-        return count;
-    }
+                gtin = row.Gtin14,
+                name = row.Name,
+                price = new { amount = row.PriceFen, currency = "CNY" },
+                stock = row.Stock.Select(s => new { storeId = s.Key, onHand = s.Value }),
+            }),
+        }, ct);
 
     /// <summary>A GTIN-8/12/13/14 with a right check digit, as 14 digits; null otherwise.</summary>
     public static string? NormaliseGtin(string? text)
@@ -201,6 +179,29 @@ public static class CatalogueImport
     }
 
     private static bool Is(string header, string[] names) => names.Any(n => string.Equals(n, header, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>The first sheet of an Excel workbook (.xlsx) as records: one per row, cells as the text a person sees.</summary>
+public static class Spreadsheet
+{
+    public static IEnumerable<Csv.Record> Read(Stream xlsx)
+    {
+        var line = 0;
+        foreach (IDictionary<string, object?> row in MiniExcelLibs.MiniExcel.Query(xlsx, excelType: MiniExcelLibs.ExcelType.XLSX))
+        {
+            line++;
+            yield return new Csv.Record(line, row.Values.Select(Cell).ToList());
+        }
+    }
+
+    /// <summary>Numbers without exponent or grouping (a GTIN typed as a number stays 13 digits; 12.99 stays 12.99).</summary>
+    private static string Cell(object? value) => value switch
+    {
+        null => "",
+        double d => d.ToString("0.##########", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 }
 
 /// <summary>A small RFC 4180 reader: quoted fields, doubled quotes, commas and newlines inside quotes, a BOM.</summary>

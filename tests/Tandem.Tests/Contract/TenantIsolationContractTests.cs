@@ -59,7 +59,7 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
             .ToList();
         endpoints.Count.ShouldBeGreaterThan(10, "the walk should find the staff and consumer endpoints");
 
-        var before = await ApiSurface.RowCountsAsync(App.Services, Ct);
+        var before = await RowCountsAsync();
         var failures = new List<string>();
         foreach (var endpoint in endpoints)
         {
@@ -91,12 +91,23 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
         }
 
         failures.ShouldBeEmpty();
-        (await ApiSurface.RowCountsAsync(App.Services, Ct)).ShouldBe(before, "an outsider's request wrote something");
+        (await RowCountsAsync()).ShouldBe(before, "an outsider's request wrote something");
 
         // B's own people still see their things, untouched.
         var order = await GetOrderAsync(bConsumer.Client, bOrder);
         order.GetProperty("status").GetString().ShouldBe("paid");
         (await StockAsync(b)).ShouldBe(new StockLevel(19, 1, 18));
+    }
+
+    /// <summary>
+    /// Row counts, but for the outbox dispatcher's own bookkeeping: it is still handling the set-up's events in the
+    /// background. A request that published something would still show in the outbox table itself.
+    /// </summary>
+    private async Task<Dictionary<string, long>> RowCountsAsync()
+    {
+        var counts = await ApiSurface.RowCountsAsync(App.Services, Ct);
+        counts.Remove(counts.Keys.Single(k => k.EndsWith("processed_events", StringComparison.Ordinal)));
+        return counts;
     }
 
     private async Task<(HttpStatusCode Status, string? Code, string Text)> CallAsync(

@@ -39,6 +39,11 @@ public abstract class TandemApp : WebApplicationFactory<Program>, IAsyncLifetime
             new("Tandem:RateLimits:Enabled", "false"),
             new("Tandem:Payments:Sandbox:Secret", SandboxSecret),
             new("Logging:LogLevel:Default", "Warning"),
+            // Races the code expects and handles (a unique key taken by a concurrent request) fail a command;
+            // EF logs each at Error with its SQL. An unhandled one is still logged by the host's error handler.
+            new("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "None"),
+            new("Logging:LogLevel:Microsoft.EntityFrameworkCore.Update", "None"),
+            new("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Transaction", "None"),
         ]).Concat(ExtraSettings()))
         {
             builder.UseSetting(key, value);
