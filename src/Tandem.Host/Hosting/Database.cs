@@ -70,11 +70,15 @@ internal static class Database
                 ?? throw new InvalidOperationException("Tandem:Database:Provider is Postgres but ConnectionStrings:Tandem is not set.");
         }
 
+        // One interceptor instance for every context: EF Core keys its internal service provider on the options, so a
+        // new instance per context would build a new provider each time.
+        var busyTimeout = new SqliteBusyTimeout(milliseconds: 30_000);
         services.AddDbContext<TandemDbContext>(options =>
         {
             if (provider == DatabaseProvider.Sqlite)
             {
-                options.UseSqlite(connectionString, o => o.MigrationsAssembly("Tandem.Migrations.Sqlite"));
+                options.UseSqlite(connectionString, o => o.MigrationsAssembly("Tandem.Migrations.Sqlite"))
+                    .AddInterceptors(busyTimeout);
             }
             else
             {
