@@ -18,22 +18,10 @@ public readonly record struct GeoPoint(double Lat, double Lng)
         return 2 * EarthRadiusKm * Math.Asin(Math.Min(1, Math.Sqrt(a)));
     }
 
-    /// <summary>A latitude/longitude box that contains every point within <paramref name="radiusKm"/>.</summary>
-    public BoundingBox BoxAround(double radiusKm)
-    {
-        var dLat = radiusKm / EarthRadiusKm * 180 / Math.PI;
-        var cosLat = Math.Cos(DegreesToRadians(Lat));
-        // Near the poles a small circle spans every longitude.
-        var dLng = cosLat < 1e-9 ? 180 : Math.Min(180, dLat / cosLat);
-        return new BoundingBox(
-            Math.Max(-90, Lat - dLat), Math.Min(90, Lat + dLat),
-            Lng - dLng, Lng + dLng);
-    }
-
     private static double DegreesToRadians(double degrees) => degrees * Math.PI / 180;
 }
 
-/// <summary>A lat/lng rectangle; <see cref="MinLng"/> may be below -180 or <see cref="MaxLng"/> above 180 near the antimeridian.</summary>
+/// <summary>A lat/lng rectangle within ±90° / ±180° (a circle across the antimeridian is covered by two).</summary>
 public readonly record struct BoundingBox(double MinLat, double MaxLat, double MinLng, double MaxLng);
 
 /// <summary>The JSON shape of a location: <c>{"lat": 30.27, "lng": 120.15}</c>.</summary>

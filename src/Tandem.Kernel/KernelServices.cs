@@ -12,6 +12,7 @@ public static class KernelServices
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
+        services.AddSingleton<Http.ClientAddress>();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
         services.AddSingleton<IModuleModel, KernelModel>();
         services.AddScoped<Outbox.Outbox>();

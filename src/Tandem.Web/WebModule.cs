@@ -47,11 +47,12 @@ public static class WebModule
             .AddIntegrationEventHandler<OrderCompleted, OrderEventsToLive>()
             .AddIntegrationEventHandler<OrderCancelled, OrderEventsToLive>()
             .AddIntegrationEventHandler<StockChanged, OrderEventsToLive>();
+        services.AddTransient<ForwardClientAddress>();
         services.AddHttpClient<TandemApi>((sp, client) =>
         {
             client.BaseAddress = sp.GetRequiredService<ApiAddress>().Value;
             client.Timeout = TimeSpan.FromSeconds(30);
-        });
+        }).AddHttpMessageHandler<ForwardClientAddress>();
 
         // The page session: a cookie only the server can read, holding the API token. API endpoints
         // never accept it (they take bearer tokens only), so it cannot be used for cross-site requests there.

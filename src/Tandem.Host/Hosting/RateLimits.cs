@@ -6,7 +6,8 @@ using Tandem.Kernel.Http;
 namespace Tandem.Host.Hosting;
 
 /// <summary>
-/// Per-address limits on registration and sign-in, and a per-token ceiling on everything else.
+/// Per-address limits on registration and sign-in (the visitor's address for the web pages' own calls, see
+/// <see cref="ClientAddress"/>), and a per-token ceiling on everything else.
 /// Answers are 429 <c>rate_limited</c> with <c>Retry-After</c>. Tests and benchmarks that
 /// generate load switch them off with <c>Tandem:RateLimits:Enabled=false</c>.
 /// </summary>
@@ -32,7 +33,7 @@ internal static class RateLimits
 
             options.AddPolicy(IdentityModule.AuthRateLimitPolicy, http => enabled
                 ? RateLimitPartition.GetFixedWindowLimiter(
-                    $"{http.Request.Path}|{http.Connection.RemoteIpAddress}",
+                    $"{http.Request.Path}|{http.RequestServices.GetRequiredService<ClientAddress>().Of(http)}",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = authPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
                 : RateLimitPartition.GetNoLimiter("off"));
 
