@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Kernel.Http;
+using Tandem.Kernel.Outbox;
 using Tandem.Kernel.Persistence;
+using Tandem.Ordering.Contracts;
 using Tandem.Traceability.Chain;
 using Tandem.Traceability.Contracts;
 using Tandem.Traceability.Data;
@@ -11,6 +13,7 @@ using Tandem.Traceability.Demo;
 using Tandem.Traceability.DigitalLink;
 using Tandem.Traceability.Epcis;
 using Tandem.Traceability.Lots;
+using Tandem.Traceability.LotStocks;
 using Tandem.Traceability.Recalls;
 using Tandem.Traceability.Tracing;
 
@@ -31,6 +34,9 @@ public static class TraceabilityModule
         services.AddScoped<ChainSigner>();
         services.AddHostedService<ChainHeadPublisher>();
         services.AddScoped<ITraceDemo, TraceDemo>();
+        services.AddScoped<RecallEffects>();
+        services.AddIntegrationEventHandler<OrderCompleted, LotSales>();
+        services.AddIntegrationEventHandler<CounterSaleRecorded, LotSales>();
         return services;
     }
 
@@ -79,6 +85,18 @@ public static class TraceabilityModule
             .WithName("RecallLot").WithSummary("Recall a lot (a regulator, or a manager of its producer): traces forward and publishes LotRecalled.");
         app.MapGet("/api/v1/trace/recalls", RecallLot.List).ForPublic().WithTags("Traceability")
             .WithName("ListRecalls").WithSummary("Every recall, newest first.");
+
+        // Lots in stores' stock, what orders drew from them, and what recalls told people.
+        app.MapPost("/api/v1/stores/{storeId:guid}/lot-receipts", ReceiveLot.Handle).ForMerchantStaff("staff").WithTags("Traceability")
+            .WithName("ReceiveLot").WithSummary("Receive goods of a lot into the store's stock (sales then draw from lots first in, first out).");
+        app.MapGet("/api/v1/stores/{storeId:guid}/lots", ReceiveLot.List).ForMerchantStaff("staff").WithTags("Traceability")
+            .WithName("ListStoreLots").WithSummary("The lots in the store's stock: received, remaining, blocked by a recall.");
+        app.MapGet("/api/v1/me/orders/{orderId:guid}/lots", RecallNotices.OrderLots).ForConsumers().WithTags("Traceability")
+            .WithName("OrderLots").WithSummary("The lots your order drew from, and whether any is recalled.");
+        app.MapGet("/api/v1/me/recall-notices", RecallNotices.Mine).ForConsumers().WithTags("Traceability")
+            .WithName("MyRecallNotices").WithSummary("Recalls of lots in your orders, newest first.");
+        app.MapGet("/api/v1/merchants/{merchantId:guid}/recall-notices", RecallNotices.OfMerchant).ForMerchantStaff("staff").WithTags("Traceability")
+            .WithName("MerchantRecallNotices").WithSummary("Recalls touching your stores, with the stock they blocked.");
 
         // Tamper evidence.
         app.MapGet("/api/v1/trace/chain-heads", ChainEndpoints.Heads).ForPublic().WithTags("Traceability")

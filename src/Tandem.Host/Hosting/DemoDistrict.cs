@@ -15,6 +15,7 @@ using Tandem.Merchants.Contracts;
 using Tandem.Merchants.Merchants;
 using Tandem.Merchants.Staff;
 using Tandem.Merchants.Stores;
+using Tandem.Traceability.Contracts;
 
 namespace Tandem.Host.Hosting;
 
@@ -181,6 +182,7 @@ internal static class DemoDistrict
         await GrantAsync(sp, users["+8613900000004"], PlatformRoles.Regulator);
 
         var stock = new List<DemoStock>();
+        var made = new Dictionary<string, (Guid MerchantId, List<Guid> Stores, Dictionary<string, Guid> Products)>(StringComparer.Ordinal);
         foreach (var demo in Merchants)
         {
             var owner = Principal(users[demo.OwnerPhone]);
@@ -198,11 +200,14 @@ internal static class DemoDistrict
             }
 
             var n = 0;
+            var products = new Dictionary<string, Guid>(StringComparer.Ordinal);
+            made[demo.CreditCode] = (merchant.MerchantId, stores.Select(st => st.StoreId).ToList(), products);
             foreach (var p in demo.Products)
             {
                 var product = Value(await CreateProduct.Handle(merchant.MerchantId,
                     new ProductRequest(p.Name, new MoneyDto(p.Price, Money.Cny), p.Gtin, p.Description, p.Unit, p.NameEn),
                     owner, db, sp.GetRequiredService<IMerchantAccess>(), sp.GetRequiredService<TimeProvider>(), ct));
+                products[p.Gtin] = product.ProductId;
                 foreach (var store in stores)
                 {
                     // Plenty of most things, a few nearly sold out, one item out of stock per store.
@@ -217,9 +222,30 @@ internal static class DemoDistrict
             sp.GetRequiredService<IMerchantAccess>(), sp.GetRequiredService<IUserDirectory>(), sp.GetRequiredService<TimeProvider>(), ct));
 
         await CountStockAsync(sp, stock, logger, ct);
+        await SeedTraceChainsAsync(sp, made, users, logger, ct);
         logger.LogInformation("Demo district loaded: {Merchants} merchants, {Stores} stores, {Products} products",
             Merchants.Length, Merchants.Sum(m => m.Stores.Length), Merchants.Sum(m => m.Products.Length));
         PrintAccounts(logger);
+    }
+
+    /// <summary>
+    /// The trace chains a visitor can scan (Traceability's own seeder, which captures real EPCIS documents through its event
+    /// log): West Lake Longjing from the tea house's garden at Longjing Village to its Hefang Street shop, and strawberries
+    /// from the co-op's farm to the Hubin grocer.
+    /// </summary>
+    private static async Task SeedTraceChainsAsync(
+        IServiceProvider sp, Dictionary<string, (Guid MerchantId, List<Guid> Stores, Dictionary<string, Guid> Products)> made,
+        Dictionary<string, Guid> users, ILogger logger, CancellationToken ct)
+    {
+        var grocer = made[Merchants[0].CreditCode];
+        var tea = made[Merchants[1].CreditCode];
+        var farm = made[Merchants[4].CreditCode];
+        var result = await sp.GetRequiredService<ITraceDemo>().SeedAsync(new DemoTraceParties(
+            TeaCoopMerchantId: tea.MerchantId, TeaGardenStoreId: tea.Stores[0], TeaShopMerchantId: tea.MerchantId, TeaShopStoreId: tea.Stores[1],
+            StrawberryFarmMerchantId: farm.MerchantId, StrawberryFarmStoreId: farm.Stores[0], GrocerMerchantId: grocer.MerchantId, GrocerStoreId: grocer.Stores[0],
+            TeaProductId: tea.Products[Merchants[1].Products[0].Gtin], StrawberryProductId: farm.Products[Merchants[4].Products[0].Gtin],
+            SeededBy: users[Merchants[1].OwnerPhone]), ct);
+        logger.LogInformation("Demo trace chains loaded: scan or open {Paths}", string.Join(", ", result.LotPaths));
     }
 
     /// <summary>The opening stock of every demo store: one count per store and product, through the inventory module's count handler.</summary>

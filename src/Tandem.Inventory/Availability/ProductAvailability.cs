@@ -51,8 +51,8 @@ internal static class ProductAvailability
         var nearby = await stores.NearbyAsync(point, radius, product.MerchantId, Paging.MaxLimit, ct);
         var storeIds = nearby.Select(n => n.Store.StoreId).ToList();
         var available = await db.Set<StockItem>().AsNoTracking()
-            .Where(s => s.ProductId == productId && storeIds.Contains(s.StoreId) && s.OnHand - s.Reserved > 0)
-            .Select(s => new { s.StoreId, Available = s.OnHand - s.Reserved })
+            .Where(s => s.ProductId == productId && storeIds.Contains(s.StoreId) && s.OnHand - s.Reserved - s.Blocked > 0)
+            .Select(s => new { s.StoreId, Available = s.OnHand - s.Reserved - s.Blocked })
             .ToDictionaryAsync(s => s.StoreId, s => s.Available, ct);
         var items = nearby
             .Where(n => available.ContainsKey(n.Store.StoreId))

@@ -55,7 +55,7 @@ public static class StorefrontModule
 
         var levels = await db.Set<StockItem>().AsNoTracking()
             .Where(s => s.StoreId == storeId)
-            .Select(s => new { s.ProductId, Available = s.OnHand - s.Reserved })
+            .Select(s => new { s.ProductId, Available = s.OnHand - s.Reserved - s.Blocked })
             .ToListAsync(ct);
         var products = await catalog.FindManyAsync(levels.Select(l => l.ProductId).ToList(), ct);
         var all = levels
@@ -100,8 +100,8 @@ public static class StorefrontModule
         var storeById = nearby.ToDictionary(n => n.Store.StoreId);
         var storeIds = storeById.Keys.ToList();
         var levels = await db.Set<StockItem>().AsNoTracking()
-            .Where(s => storeIds.Contains(s.StoreId) && s.OnHand - s.Reserved > 0)
-            .Select(s => new { s.StoreId, s.ProductId, Available = s.OnHand - s.Reserved })
+            .Where(s => storeIds.Contains(s.StoreId) && s.OnHand - s.Reserved - s.Blocked > 0)
+            .Select(s => new { s.StoreId, s.ProductId, Available = s.OnHand - s.Reserved - s.Blocked })
             .ToListAsync(ct);
         var products = await catalog.FindManyAsync(levels.Select(l => l.ProductId).Distinct().ToList(), ct);
         string? gtin = Gtin.TryParse(query, out var parsed) ? parsed.ToString() : null;

@@ -3,10 +3,13 @@ namespace Tandem.Inventory.Contracts;
 /// <summary>A quantity of one product.</summary>
 public sealed record StockLine(Guid ProductId, int Quantity);
 
-/// <summary>One store's stock of one product. <c>Available = OnHand - Reserved</c>.</summary>
-public sealed record StockLevel(Guid StoreId, Guid ProductId, long OnHand, long Reserved)
+/// <summary>
+/// One store's stock of one product. <c>Available = OnHand - Reserved - Blocked</c>: <see cref="Blocked"/> is stock
+/// held back from sale (a recalled lot) that reservations may not take.
+/// </summary>
+public sealed record StockLevel(Guid StoreId, Guid ProductId, long OnHand, long Reserved, long Blocked = 0)
 {
-    public long Available => OnHand - Reserved;
+    public long Available => OnHand - Reserved - Blocked;
 }
 
 /// <summary>The result of a reservation: empty <see cref="ShortProductIds"/> means every line was reserved.</summary>
@@ -35,6 +38,15 @@ public interface IStock
     Task RecordCounterSaleAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, Guid? actor, CancellationToken ct);
 
     Task<IReadOnlyList<StockLevel>> LevelsAsync(Guid storeId, IReadOnlyCollection<Guid> productIds, CancellationToken ct);
+
+    /// <summary>Goods arrive (a delivery received into the store): onHand rises by <paramref name="quantity"/>; movement <c>receipt</c>.</summary>
+    Task<StockLevel> ReceiveAsync(Guid storeId, Guid merchantId, Guid productId, long quantity, string? reference, Guid? actor, CancellationToken ct);
+
+    /// <summary>
+    /// Holds back up to <paramref name="quantity"/> of the stock nobody has reserved (one conditional update, so a
+    /// racing reservation gets either the unit or nothing); answers how much was blocked. Reservations never take blocked stock.
+    /// </summary>
+    Task<long> BlockAsync(Guid storeId, Guid productId, long quantity, string reference, CancellationToken ct);
 }
 
 /// <summary>

@@ -10,7 +10,7 @@ using Tandem.Merchants.Contracts;
 
 namespace Tandem.Inventory.Stock;
 
-public sealed record StockItemView(Guid StoreId, Guid ProductId, string? Name, long OnHand, long Reserved, long Available);
+public sealed record StockItemView(Guid StoreId, Guid ProductId, string? Name, long OnHand, long Reserved, long Available, long Blocked);
 
 public sealed record StockListResponse(IReadOnlyList<StockItemView> Items, string? NextCursor);
 
@@ -57,7 +57,7 @@ internal static class ReadStock
         var page = rows.Take(take).ToList();
         var products = await catalog.FindManyAsync(page.Select(r => r.ProductId).ToList(), ct);
         var items = page.Select(r => new StockItemView(r.StoreId, r.ProductId, products.GetValueOrDefault(r.ProductId)?.Name,
-            r.OnHand, r.Reserved, r.OnHand - r.Reserved)).ToList();
+            r.OnHand, r.Reserved, r.OnHand - r.Reserved - r.Blocked, r.Blocked)).ToList();
         return TypedResults.Ok(new StockListResponse(items, rows.Count > take ? Paging.Cursor(offset + take) : null));
     }
 

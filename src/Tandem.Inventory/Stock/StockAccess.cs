@@ -42,9 +42,9 @@ internal sealed class StockAccess(IStoreDirectory stores, IProductCatalog catalo
     }
 }
 
-/// <summary><c>{storeId, productId, onHand, reserved, available}</c>.</summary>
-public sealed record StockLevelResponse(Guid StoreId, Guid ProductId, long OnHand, long Reserved, long Available)
+/// <summary><c>{storeId, productId, onHand, reserved, available, blocked}</c>.</summary>
+public sealed record StockLevelResponse(Guid StoreId, Guid ProductId, long OnHand, long Reserved, long Available, long Blocked)
 {
     internal static StockLevelResponse From(Contracts.StockLevel level) =>
-        new(level.StoreId, level.ProductId, level.OnHand, level.Reserved, level.Available);
+        new(level.StoreId, level.ProductId, level.OnHand, level.Reserved, level.Available, level.Blocked);
 }

@@ -12,6 +12,8 @@ internal sealed class StockItem
     public Guid MerchantId { get; init; }
     public long OnHand { get; init; }
     public long Reserved { get; init; }
+    /// <summary>Held back from sale (a recalled lot): reservations may take only <c>OnHand - Reserved - Blocked</c>.</summary>
+    public long Blocked { get; init; }
     public long MovementCount { get; init; }
     public long LastDelta { get; init; }
     public DateTime UpdatedAt { get; init; }

@@ -31,7 +31,7 @@ internal sealed class StoreStock(
         {
             var (productId, quantity) = (sorted[i].ProductId, (long)sorted[i].Quantity);
             var reserved = await Items
-                .Where(s => s.StoreId == storeId && s.ProductId == productId && s.OnHand - s.Reserved >= quantity)
+                .Where(s => s.StoreId == storeId && s.ProductId == productId && s.OnHand - s.Reserved - s.Blocked >= quantity)
                 .ExecuteUpdateAsync(u => u
                     .SetProperty(s => s.Reserved, s => s.Reserved + quantity)
                     .SetProperty(s => s.UpdatedAt, now), ct);
@@ -42,7 +42,7 @@ internal sealed class StoreStock(
                 var levels = await LevelsByProductAsync(storeId, rest.Select(l => l.ProductId).ToList(), ct);
                 var shortIds = new List<Guid> { productId };
                 shortIds.AddRange(rest
-                    .Where(l => !levels.TryGetValue(l.ProductId, out var level) || level.OnHand - level.Reserved < l.Quantity)
+                    .Where(l => !levels.TryGetValue(l.ProductId, out var level) || level.Available < l.Quantity)
                     .Select(l => l.ProductId));
                 return new ReservationResult(shortIds);
             }
@@ -139,6 +139,58 @@ internal sealed class StoreStock(
             .ToList();
     }
 
+    public async Task<StockLevel> ReceiveAsync(
+        Guid storeId, Guid merchantId, Guid productId, long quantity, string? reference, Guid? actor, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        await EnsureRowsAsync(storeId, merchantId, [productId], ct);
+        var now = Now;
+        var received = await Items
+            .Where(s => s.StoreId == storeId && s.ProductId == productId)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.OnHand, s => s.OnHand + quantity)
+                .SetProperty(s => s.LastDelta, quantity)
+                .SetProperty(s => s.MovementCount, s => s.MovementCount + 1)
+                .SetProperty(s => s.UpdatedAt, now), ct);
+        EnsureOneRow(received, storeId, productId, "receipt");
+        var line = new StockLine(productId, 0);
+        var level = (await RecordMovementsAsync(storeId, [line], MovementReason.Receipt, reference, actor, reservedSign: 0, ct))[0];
+        await NotifyObserversAsync(storeId, [line], ct);
+        return level;
+    }
+
+    public async Task<long> BlockAsync(Guid storeId, Guid productId, long quantity, string reference, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        var now = Now;
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            // What is free now, then one conditional update that takes it only if it is still free: a reservation that
+            // won the row first leaves less, and the next round blocks what remains.
+            var free = await Items.AsNoTracking()
+                .Where(s => s.StoreId == storeId && s.ProductId == productId)
+                .Select(s => (long?)(s.OnHand - s.Reserved - s.Blocked)).FirstOrDefaultAsync(ct);
+            var take = Math.Min(quantity, free ?? 0);
+            if (take <= 0)
+            {
+                return 0;
+            }
+
+            var blocked = await Items
+                .Where(s => s.StoreId == storeId && s.ProductId == productId && s.OnHand - s.Reserved - s.Blocked >= take)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.Blocked, s => s.Blocked + take)
+                    .SetProperty(s => s.UpdatedAt, now), ct);
+            if (blocked == 1)
+            {
+                await PublishAsync(storeId, [new StockLine(productId, 0)], onHandSign: 0, reservedSign: 0, "blocked", reference, ct);
+                return take;
+            }
+        }
+
+        throw new DbUpdateConcurrencyException($"Stock of product {productId} at store {storeId} kept changing while blocking it.");
+    }
+
     /// <summary>A stock count: onHand becomes <paramref name="onHand"/>; the ledger records the difference.</summary>
     public async Task<StockLevel> CountAsync(Guid storeId, Guid merchantId, Guid productId, long onHand, string? reference, Guid actor, CancellationToken ct)
     {
@@ -199,7 +251,7 @@ internal sealed class StoreStock(
         var ids = productIds.Distinct().ToList();
         return await Items.AsNoTracking()
             .Where(s => s.StoreId == storeId && ids.Contains(s.ProductId))
-            .Select(s => new StockLevel(s.StoreId, s.ProductId, s.OnHand, s.Reserved))
+            .Select(s => new StockLevel(s.StoreId, s.ProductId, s.OnHand, s.Reserved, s.Blocked))
             .ToDictionaryAsync(l => l.ProductId, ct);
     }
 
@@ -233,9 +285,9 @@ internal sealed class StoreStock(
                 Actor = actor,
             });
             outbox.Publish(new StockChanged(NewId.Next(clock), now, row.MerchantId, storeId, line.ProductId,
-                row.OnHand, row.Reserved, row.OnHand - row.Reserved, row.LastDelta, reservedSign * (long)line.Quantity,
+                row.OnHand, row.Reserved, row.OnHand - row.Reserved - row.Blocked, row.LastDelta, reservedSign * (long)line.Quantity,
                 MovementReasons.Name(reason), reference));
-            levels.Add(new StockLevel(storeId, line.ProductId, row.OnHand, row.Reserved));
+            levels.Add(new StockLevel(storeId, line.ProductId, row.OnHand, row.Reserved, row.Blocked));
         }
 
         await db.SaveChangesAsync(ct);
@@ -248,14 +300,14 @@ internal sealed class StoreStock(
         var ids = sorted.Select(l => l.ProductId).ToList();
         var rows = await Items.AsNoTracking()
             .Where(s => s.StoreId == storeId && ids.Contains(s.ProductId))
-            .Select(s => new { s.ProductId, s.MerchantId, s.OnHand, s.Reserved })
+            .Select(s => new { s.ProductId, s.MerchantId, s.OnHand, s.Reserved, s.Blocked })
             .ToDictionaryAsync(s => s.ProductId, ct);
         var now = Now;
         foreach (var line in sorted)
         {
             var row = rows[line.ProductId];
             outbox.Publish(new StockChanged(NewId.Next(clock), now, row.MerchantId, storeId, line.ProductId,
-                row.OnHand, row.Reserved, row.OnHand - row.Reserved, onHandSign * (long)line.Quantity, reservedSign * (long)line.Quantity,
+                row.OnHand, row.Reserved, row.OnHand - row.Reserved - row.Blocked, onHandSign * (long)line.Quantity, reservedSign * (long)line.Quantity,
                 reason, reference));
         }
     }

@@ -22,6 +22,22 @@ public sealed record LotRecalled(
     IReadOnlyList<Guid> AffectedStoreIds) : IIntegrationEvent;
 
 /// <summary>
+/// Published with a recall once its effects are in place: <see cref="BlockedQuantity"/> units of the affected lots
+/// held back from sale across stores, and a notice written for each consumer whose order held one
+/// (<see cref="OrderIds"/>) and each merchant whose store holds, sold or handled one.
+/// </summary>
+public sealed record RecallNoticesIssued(
+    Guid EventId,
+    DateTime OccurredAt,
+    Guid RecallId,
+    LotRef Lot,
+    string Reason,
+    long BlockedQuantity,
+    IReadOnlyList<Guid> ConsumerIds,
+    IReadOnlyList<Guid> OrderIds,
+    IReadOnlyList<Guid> MerchantIds) : IIntegrationEvent;
+
+/// <summary>
 /// The parties of the demo chains, made by the demo seeder through the merchants and catalogue modules.
 /// GTINs default to the demo products' own when their product ids are given and carry one.
 /// </summary>

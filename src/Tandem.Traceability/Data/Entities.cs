@@ -119,3 +119,60 @@ internal sealed class Recall
     public int AffectedLots { get; set; }
     public int AffectedStores { get; set; }
 }
+
+/// <summary>
+/// A quantity of one lot received into a store's stock of a product. Sales draw from a store's lots first in,
+/// first out (<see cref="Remaining"/> falls); a recall holds the rest back (<see cref="Blocked"/>).
+/// </summary>
+internal sealed class LotStock
+{
+    public Guid Id { get; set; }
+    public Guid StoreId { get; set; }
+    public Guid MerchantId { get; set; }
+    public Guid ProductId { get; set; }
+    public required string LotKey { get; set; }
+    public required string Gtin { get; set; }
+    public required string LotNumber { get; set; }
+    public long Received { get; set; }
+    public long Remaining { get; set; }
+    public long Blocked { get; set; }
+    public DateTime ReceivedAt { get; set; }
+    public Guid ReceivedBy { get; set; }
+}
+
+/// <summary>A quantity of a lot that left a store in an online order or a counter sale (attributed FIFO by receipt).</summary>
+internal sealed class LotSale
+{
+    public Guid Id { get; set; }
+    public Guid LotStockId { get; set; }
+    public required string LotKey { get; set; }
+    public required string Gtin { get; set; }
+    public required string LotNumber { get; set; }
+    public Guid StoreId { get; set; }
+    public Guid MerchantId { get; set; }
+    public Guid ProductId { get; set; }
+    public long Quantity { get; set; }
+    public Guid? OrderId { get; set; }
+    public Guid? CounterSaleId { get; set; }
+    public Guid? ConsumerId { get; set; }
+    public DateTime SoldAt { get; set; }
+}
+
+/// <summary>What a recall told one party: a consumer about an order that held the lot, or a merchant about a store.</summary>
+internal sealed class RecallNotice
+{
+    public Guid Id { get; set; }
+    public Guid RecallId { get; set; }
+    /// <summary><c>consumer</c> or <c>merchant</c>.</summary>
+    public required string Audience { get; set; }
+    public Guid? ConsumerId { get; set; }
+    public Guid? MerchantId { get; set; }
+    public Guid? StoreId { get; set; }
+    public Guid? OrderId { get; set; }
+    public required string Gtin { get; set; }
+    public required string LotNumber { get; set; }
+    public required string Reason { get; set; }
+    /// <summary>For a consumer: how much of the lot the order held; for a merchant: how much stock the recall blocked at the store.</summary>
+    public long Quantity { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

@@ -100,6 +100,43 @@ internal sealed class TraceabilityModel : IModuleModel
             b.HasIndex(l => new { l.MerchantId, l.CreatedAt });
         });
 
+        modelBuilder.Entity<LotStock>(b =>
+        {
+            b.ToModuleTable(tables, "lot_stock");
+            b.HasKey(l => l.Id);
+            b.Property(l => l.LotKey).HasMaxLength(KeyLength + 100);
+            b.Property(l => l.Gtin).HasMaxLength(14);
+            b.Property(l => l.LotNumber).HasMaxLength(20);
+            // FIFO: a store's lots of a product in order of receipt; a recall finds a lot's stock everywhere.
+            b.HasIndex(l => new { l.StoreId, l.ProductId, l.ReceivedAt });
+            b.HasIndex(l => l.LotKey);
+        });
+
+        modelBuilder.Entity<LotSale>(b =>
+        {
+            b.ToModuleTable(tables, "lot_sales");
+            b.HasKey(l => l.Id);
+            b.Property(l => l.LotKey).HasMaxLength(KeyLength + 100);
+            b.Property(l => l.Gtin).HasMaxLength(14);
+            b.Property(l => l.LotNumber).HasMaxLength(20);
+            b.HasIndex(l => l.LotKey);
+            b.HasIndex(l => l.OrderId);
+            b.HasIndex(l => l.ConsumerId);
+        });
+
+        modelBuilder.Entity<RecallNotice>(b =>
+        {
+            b.ToModuleTable(tables, "recall_notices");
+            b.HasKey(n => n.Id);
+            b.Property(n => n.Audience).HasMaxLength(10);
+            b.Property(n => n.Gtin).HasMaxLength(14);
+            b.Property(n => n.LotNumber).HasMaxLength(20);
+            b.Property(n => n.Reason).HasMaxLength(500);
+            b.HasIndex(n => new { n.ConsumerId, n.CreatedAt });
+            b.HasIndex(n => new { n.MerchantId, n.CreatedAt });
+            b.HasIndex(n => n.RecallId);
+        });
+
         modelBuilder.Entity<Recall>(b =>
         {
             b.ToModuleTable(tables, "recalls");

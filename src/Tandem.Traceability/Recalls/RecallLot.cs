@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Kernel;
 using Tandem.Kernel.Http;
+using Tandem.Kernel.Idempotency;
 using Tandem.Kernel.Outbox;
 using Tandem.Kernel.Persistence;
 using Tandem.Kernel.Tenancy;
 using Tandem.Kernel.Validation;
 using Tandem.Traceability.Contracts;
 using Tandem.Traceability.Data;
+using Tandem.Traceability.Epcis;
 using Tandem.Traceability.Tracing;
 
 namespace Tandem.Traceability.Recalls;
@@ -17,7 +19,8 @@ namespace Tandem.Traceability.Recalls;
 public sealed record RecallRequest(string? Reason);
 
 public sealed record RecallResponse(
-    Guid RecallId, string Gtin, string Lot, string Reason, bool ByRegulator, DateTime RecalledAt, TraceResponse Affected);
+    Guid RecallId, string Gtin, string Lot, string Reason, bool ByRegulator, DateTime RecalledAt, TraceResponse Affected,
+    long BlockedQuantity, IReadOnlyList<Guid> AffectedOrderIds, int NotifiedConsumers, int NotifiedMerchants);
 
 public sealed record RecallSummaryDto(Guid RecallId, string Gtin, string Lot, string Reason, bool ByRegulator, DateTime RecalledAt, int AffectedLots, int AffectedStores);
 
@@ -32,7 +35,7 @@ internal static class RecallLot
 {
     public static async Task<Results<Created<RecallResponse>, ProblemHttpResult>> Handle(
         string gtin, string lot, RecallRequest request, ClaimsPrincipal principal, LotAccess access, TraceGraph graph,
-        TraceSummaries summaries, TandemDbContext db, Outbox outbox, TimeProvider clock, CancellationToken ct)
+        TraceSummaries summaries, RecallEffects effects, TandemDbContext db, Outbox outbox, TimeProvider clock, CancellationToken ct)
     {
         var checks = new Checks();
         var reason = checks.Line("reason", request.Reason, 500);
@@ -79,23 +82,34 @@ internal static class RecallLot
             AffectedLots = affected.Lots.Count,
             AffectedStores = affected.Stores.Count,
         };
-        db.Add(recall);
-        outbox.Publish(new LotRecalled(
-            NewId.Next(clock), now, recall.Id, new LotRef(key.Gtin, lot), reason, grant.Regulator, grant.MerchantId,
-            affected.Lots.Select(l => new LotRef(l.Gtin, l.Lot)).ToList(),
-            affected.Stores.Select(s => s.StoreId).ToList()));
+        RecallOutcome outcome;
         try
         {
+            // The recall, the blocked stock and the notices commit together or not at all.
+            await using var work = await UnitOfWork.BeginAsync(db, ct);
+            db.Add(recall);
+            var lotKeys = affected.Lots.Select(l => EpcKeys.LotKey(l.Gtin, l.Lot)).Append(key.Key).Distinct().ToList();
+            outcome = await effects.ApplyAsync(recall, lotKeys, affected.Stores.Select(s => s.StoreId).ToList(), ct);
+            outbox.Publish(new LotRecalled(
+                NewId.Next(clock), now, recall.Id, new LotRef(key.Gtin, lot), reason, grant.Regulator, grant.MerchantId,
+                affected.Lots.Select(l => new LotRef(l.Gtin, l.Lot)).ToList(),
+                affected.Stores.Select(s => s.StoreId).ToList()));
+            outbox.Publish(new RecallNoticesIssued(
+                NewId.Next(clock), now, recall.Id, new LotRef(key.Gtin, lot), reason, outcome.BlockedQuantity,
+                outcome.ConsumerIds, outcome.OrderIds, outcome.MerchantIds));
             await db.SaveChangesAsync(ct);
+            await work.CommitAsync(ct);
         }
         catch (DbUpdateException)
         {
+            db.ChangeTracker.Clear();
             return ApiProblem.Conflict("already_recalled", "This lot is already recalled.");
         }
 
         var recalledLots = affected.Lots.Select(l => l.Gtin == key.Gtin && l.Lot == lot ? l with { Recalled = true } : l).ToList();
         return TypedResults.Created($"/api/v1/trace/recalls/{recall.Id}",
-            new RecallResponse(recall.Id, key.Gtin, lot, reason, grant.Regulator, now, affected with { Lots = recalledLots }));
+            new RecallResponse(recall.Id, key.Gtin, lot, reason, grant.Regulator, now, affected with { Lots = recalledLots },
+                outcome.BlockedQuantity, outcome.OrderIds, outcome.ConsumerIds.Count, outcome.MerchantIds.Count));
     }
 
     /// <summary>Every recall, newest first: public, so anyone can check.</summary>

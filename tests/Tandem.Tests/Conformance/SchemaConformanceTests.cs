@@ -42,6 +42,57 @@ public sealed class SchemaConformanceTests
         violations[0].Field.ShouldNotBe("$");
     }
 
+    /// <summary>Large documents are checked event by event in parallel: a bad event deep in one is found just the same.</summary>
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void An_invalid_document_padded_past_the_parallel_threshold_still_fails_at_the_same_field(string file)
+    {
+        using var original = JsonDocument.Parse(ConformanceFiles.Read(file));
+        var expected = EpcisSchema.Instance.Validate(original.RootElement).Select(v => v.Field).ToList();
+        var root = System.Text.Json.Nodes.JsonNode.Parse(ConformanceFiles.Read(file))!.AsObject();
+        if (root["epcisBody"]?["eventList"] is not System.Text.Json.Nodes.JsonArray events || events.Count == 0)
+        {
+            return;
+        }
+
+        // Valid copies of a valid event in front, so the bad ones sit past the threshold at the end.
+        const string good = """{"type": "ObjectEvent", "eventTime": "2026-04-01T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE", "bizStep": "shipping", "epcList": ["https://id.gs1.org/01/09521141123454/21/1"]}""";
+        var padding = EpcisSchema.ParallelFrom + 7;
+        for (var i = 0; i < padding; i++)
+        {
+            events.Insert(0, System.Text.Json.Nodes.JsonNode.Parse(good));
+        }
+
+        using var padded = JsonDocument.Parse(root.ToJsonString());
+        var violations = EpcisSchema.Instance.Validate(padded.RootElement);
+        violations.ShouldNotBeEmpty();
+        var shifted = expected.Select(f => ShiftEventIndex(f, padding)).ToList();
+        violations.Select(v => v.Field).ShouldBe(shifted, ignoreOrder: true);
+    }
+
+    [Fact]
+    public void A_large_valid_document_passes()
+    {
+        var one = """{"type": "ObjectEvent", "eventTime": "2026-04-01T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE", "bizStep": "shipping", "epcList": ["https://id.gs1.org/01/09521141123454/21/1"]}""";
+        var json = """{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-04-01T00:00:00Z", "epcisBody": {"eventList": ["""
+            + string.Join(",", Enumerable.Repeat(one, EpcisSchema.ParallelFrom * 3)) + "]}}";
+        using var doc = JsonDocument.Parse(json);
+        EpcisSchema.Instance.Validate(doc.RootElement).ShouldBeEmpty();
+    }
+
+    private static string ShiftEventIndex(string field, int by)
+    {
+        const string prefix = "epcisBody.eventList[";
+        if (!field.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return field;
+        }
+
+        var end = field.IndexOf(']', prefix.Length);
+        var index = int.Parse(field.AsSpan(prefix.Length, end - prefix.Length), System.Globalization.CultureInfo.InvariantCulture);
+        return prefix + (index + by).ToString(System.Globalization.CultureInfo.InvariantCulture) + field[end..];
+    }
+
     /// <summary>
     /// The three OpenEPCIS capture documents the official schema rejects, and which side is wrong. In each case it is the
     /// document, so Tandem (which validates with the official schema) rejects them too, naming the field:
