@@ -171,9 +171,18 @@ internal sealed class RawCheckout : IAsyncDisposable
                     var quantity = sorted.Single(l => l.ProductId == row.ProductId).Quantity;
                     await OutboxAsync(connection, transaction, "Tandem.Inventory.Contracts.StockChanged", now, new
                     {
-                        eventId = Guid.CreateVersion7(), occurredAt = now, merchantId, storeId, productId = row.ProductId,
-                        onHand = row.OnHand, reserved = row.Reserved, available = row.OnHand - row.Reserved,
-                        onHandDelta = 0, reservedDelta = quantity, reason = "reserved", reference = (string?)null,
+                        eventId = Guid.CreateVersion7(),
+                        occurredAt = now,
+                        merchantId,
+                        storeId,
+                        productId = row.ProductId,
+                        onHand = row.OnHand,
+                        reserved = row.Reserved,
+                        available = row.OnHand - row.Reserved,
+                        onHandDelta = 0,
+                        reservedDelta = quantity,
+                        reason = "reserved",
+                        reference = (string?)null,
                     });
                 }
             }
@@ -222,9 +231,17 @@ internal sealed class RawCheckout : IAsyncDisposable
 
             await OutboxAsync(connection, transaction, "Tandem.Ordering.Contracts.OrderPlaced", now, new
             {
-                eventId = Guid.CreateVersion7(), occurredAt = now, orderId, merchantId, storeId, consumerId,
-                lines = sorted.Select(l => new { productId = l.ProductId, quantity = l.Quantity }), total, currency = "CNY",
-                fulfillment = "pickup", reservationExpiresAt = now.AddMinutes(15),
+                eventId = Guid.CreateVersion7(),
+                occurredAt = now,
+                orderId,
+                merchantId,
+                storeId,
+                consumerId,
+                lines = sorted.Select(l => new { productId = l.ProductId, quantity = l.Quantity }),
+                total,
+                currency = "CNY",
+                fulfillment = "pickup",
+                reservationExpiresAt = now.AddMinutes(15),
             });
             try
             {
@@ -326,7 +343,15 @@ internal sealed class RawCheckout : IAsyncDisposable
 
         await OutboxAsync(connection, transaction, "Tandem.Ordering.Contracts.OrderPaid", now, new
         {
-            eventId = Guid.CreateVersion7(), occurredAt = now, orderId, merchantId, storeId, consumerId, paymentId, amount = total, currency = "CNY",
+            eventId = Guid.CreateVersion7(),
+            occurredAt = now,
+            orderId,
+            merchantId,
+            storeId,
+            consumerId,
+            paymentId,
+            amount = total,
+            currency = "CNY",
         });
         await transaction.CommitAsync();
         return true;
