@@ -305,7 +305,6 @@ internal sealed class Order
 
         Status = OrderStatus.Delivered;
         DeliveredAt = now;
-        CompletedAt = now;
         Touch();
         return HandoverResult.Completed;
     }
