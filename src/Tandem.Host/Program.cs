@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Scalar.AspNetCore;
 using Tandem.Catalog;
+using Tandem.Delivery;
 using Tandem.Host.Hosting;
 using Tandem.Identity;
 using Tandem.Inventory;
@@ -49,6 +50,7 @@ builder.Services
     .AddInventory()
     .AddPayments(builder.Configuration)
     .AddOrdering(builder.Configuration)
+    .AddDelivery(builder.Configuration)
     .AddTraceability();
 builder.Services.AddTandemWeb();
 
@@ -71,6 +73,7 @@ app.MapCatalog();
 app.MapInventory();
 app.MapPayments();
 app.MapOrdering();
+app.MapDelivery();
 app.MapStorefront();
 app.MapTraceability();
 app.MapTandemWeb();

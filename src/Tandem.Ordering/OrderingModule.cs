@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Tandem.Delivery.Contracts;
 using Tandem.Inventory.Contracts;
 using Tandem.Kernel.Http;
 using Tandem.Kernel.Idempotency;
@@ -11,6 +12,7 @@ using Tandem.Ordering.AtRisk;
 using Tandem.Ordering.Cancelling;
 using Tandem.Ordering.Counter;
 using Tandem.Ordering.Data;
+using Tandem.Ordering.Delivering;
 using Tandem.Ordering.Expiry;
 using Tandem.Ordering.Fulfilment;
 using Tandem.Ordering.Orders;
@@ -34,6 +36,7 @@ public static class OrderingModule
         services.AddScoped<ClosingOrders>();
         services.AddScoped<IStockChangeObserver, AtRiskOrders>();
         services.AddScoped<IPaymentOutcomeHandler, PaymentOutcomes>();
+        services.AddScoped<IDeliveryOrders, DeliveryOrders>();
         services.AddHostedService<ExpiredOrderSweeper>();
         return services;
     }

@@ -10,7 +10,7 @@ namespace Tandem.Bench.Routing;
 /// time budget. Times are scaled by 1000 and rounded UP per arc, so a plan it finds is also on time in exact arithmetic;
 /// distances are reported in double precision from the problem's own matrix. The benchmark's baseline, nothing more.
 /// </summary>
-public sealed class OrToolsBaseline : IRouteOptimizer
+internal sealed class OrToolsBaseline : IRouteOptimizer
 {
     private const long Scale = 1000;
 

@@ -6,7 +6,7 @@ namespace Tandem.Bench.Routing;
 /// Tandem-shaped dispatch problems: a district with stores, orders picked up at a store and delivered to a consumer
 /// within a promised window, couriers on bicycles, scooters and in cars starting from where they are. Seeded.
 /// </summary>
-public static class TandemInstances
+internal static class TandemInstances
 {
     public static RoutingProblem Generate(int seed, int orders = 200, int couriers = 30, int stores = 10)
     {

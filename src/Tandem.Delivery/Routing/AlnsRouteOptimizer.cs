@@ -10,7 +10,7 @@ namespace Tandem.Delivery.Routing;
 /// Time windows, capacities and pickup-before-delivery are hard constraints; a stop that cannot be served is returned
 /// as unassigned. Deterministic for a seed and an iteration budget. See docs/decisions/0009-route-solver.md.
 /// </summary>
-public sealed class AlnsRouteOptimizer : IRouteOptimizer
+internal sealed class AlnsRouteOptimizer : IRouteOptimizer
 {
     /// <summary>Start temperature, as a multiple of the mean nearest-neighbour distance.</summary>
     public double StartTemperature { get; init; } = 10;

@@ -4,14 +4,14 @@ namespace Tandem.Delivery.Routing;
 /// A place on the plane. For the published benchmark instances X and Y are Euclidean coordinates;
 /// for Tandem they are longitude (X) and latitude (Y) in degrees, read by <see cref="HaversineTravelTimes"/>.
 /// </summary>
-public readonly record struct Point(double X, double Y);
+internal readonly record struct Point(double X, double Y);
 
 /// <summary>
 /// A vehicle (a courier). Time is in the unit of the problem's <see cref="ITravelTimes"/> (seconds for Tandem,
 /// the instance's own unit for the benchmarks). The route leaves <see cref="StartLocation"/> no earlier than
 /// <see cref="ShiftStart"/> and must be back at <see cref="EndLocation"/> no later than <see cref="ShiftEnd"/>.
 /// </summary>
-public sealed record Vehicle(
+internal sealed record Vehicle(
     string Id,
     int Capacity,
     int StartLocation,
@@ -25,13 +25,13 @@ public sealed record Vehicle(
 /// <see cref="Demand"/> is in capacity units: a stop that is not part of a <see cref="PickupDelivery"/> is a delivery
 /// loaded at the vehicle's start; in a pair the pickup loads it and the delivery unloads the same amount.
 /// </summary>
-public sealed record Stop(string Id, int Location, int Demand, double Ready, double Due, double Service);
+internal sealed record Stop(string Id, int Location, int Demand, double Ready, double Due, double Service);
 
 /// <summary>A shipment: <see cref="Pickup"/> and <see cref="Delivery"/> are stop indexes; same vehicle, pickup first.</summary>
-public sealed record PickupDelivery(int Pickup, int Delivery);
+internal sealed record PickupDelivery(int Pickup, int Delivery);
 
 /// <summary>What the optimiser minimises.</summary>
-public enum RoutingObjective
+internal enum RoutingObjective
 {
     /// <summary>Serve as many stops as possible, then minimise total distance (Solomon "_distance" records, Tandem dispatch).</summary>
     Distance,
@@ -41,7 +41,7 @@ public enum RoutingObjective
 }
 
 /// <summary>A vehicle-routing problem with time windows, capacities and pickup-and-delivery pairs.</summary>
-public sealed class RoutingProblem
+internal sealed class RoutingProblem
 {
     public RoutingProblem(
         string name,
@@ -122,17 +122,17 @@ public sealed class RoutingProblem
 /// <param name="Seed">Seed of the only random source; with <paramref name="MaxIterations"/> the result depends on nothing else.</param>
 /// <param name="MaxIterations">Iteration budget. When set, the search schedule uses iterations, never the clock.</param>
 /// <param name="TimeLimit">Wall-clock budget (anytime: the best plan so far is returned when it runs out).</param>
-public sealed record SolveOptions(int Seed = 1, long? MaxIterations = null, TimeSpan? TimeLimit = null)
+internal sealed record SolveOptions(int Seed = 1, long? MaxIterations = null, TimeSpan? TimeLimit = null)
 {
     /// <summary>Fraction of the budget spent reducing the number of vehicles for <see cref="RoutingObjective.VehiclesThenDistance"/>.</summary>
     public double FleetPhaseShare { get; init; } = 0.4;
 }
 
 /// <summary>One vehicle's planned route: the stops in order and the planned service start at each.</summary>
-public sealed record PlannedRoute(int Vehicle, IReadOnlyList<int> Stops, IReadOnlyList<double> ServiceStarts, double Distance, double Duration);
+internal sealed record PlannedRoute(int Vehicle, IReadOnlyList<int> Stops, IReadOnlyList<double> ServiceStarts, double Distance, double Duration);
 
 /// <summary>Why a stop was left out of the plan; the dispatcher sees these, they are never served late.</summary>
-public enum UnassignedReason
+internal enum UnassignedReason
 {
     /// <summary>No vehicle could serve it even alone (window, shift or capacity).</summary>
     Unreachable,
@@ -141,10 +141,10 @@ public enum UnassignedReason
     NoCapacityLeft,
 }
 
-public sealed record UnassignedStop(int Stop, UnassignedReason Reason);
+internal sealed record UnassignedStop(int Stop, UnassignedReason Reason);
 
 /// <summary>The optimiser's plan.</summary>
-public sealed record RoutingSolution(
+internal sealed record RoutingSolution(
     IReadOnlyList<PlannedRoute> Routes,
     IReadOnlyList<UnassignedStop> Unassigned,
     double Distance,
@@ -155,7 +155,7 @@ public sealed record RoutingSolution(
 }
 
 /// <summary>Plans routes for a <see cref="RoutingProblem"/>.</summary>
-public interface IRouteOptimizer
+internal interface IRouteOptimizer
 {
     RoutingSolution Solve(RoutingProblem problem, SolveOptions options, CancellationToken cancellationToken = default);
 }

@@ -3,7 +3,7 @@ using Tandem.Kernel;
 namespace Tandem.Delivery.Routing;
 
 /// <summary>Names of vehicle profiles understood by <see cref="HaversineTravelTimes"/>.</summary>
-public static class TravelProfiles
+internal static class TravelProfiles
 {
     public const string Default = "default";
     public const string Bicycle = "bicycle";
@@ -12,7 +12,7 @@ public static class TravelProfiles
 }
 
 /// <summary>Distances and travel times between every pair of a problem's locations, row-major.</summary>
-public sealed class TravelMatrix
+internal sealed class TravelMatrix
 {
     private readonly double[] _distance;
     private readonly double[] _time;
@@ -40,13 +40,13 @@ public sealed class TravelMatrix
 /// Where travel times come from: straight-line estimates by default, a road-network service (OSRM) when configured.
 /// The optimiser asks once per vehicle profile and problem, never inside its search.
 /// </summary>
-public interface ITravelTimes
+internal interface ITravelTimes
 {
     TravelMatrix Build(IReadOnlyList<Point> locations, string profile);
 }
 
 /// <summary>Euclidean distance on the plane; travel time equals distance (the Solomon and Li &amp; Lim convention).</summary>
-public sealed class EuclideanTravelTimes : ITravelTimes
+internal sealed class EuclideanTravelTimes : ITravelTimes
 {
     public static readonly EuclideanTravelTimes Instance = new();
 
@@ -72,7 +72,7 @@ public sealed class EuclideanTravelTimes : ITravelTimes
 /// Tandem's default: great-circle distance times a road factor, in metres; time in seconds at a speed per vehicle
 /// profile. Points are (X = longitude, Y = latitude).
 /// </summary>
-public sealed class HaversineTravelTimes(double roadFactor = 1.3, IReadOnlyDictionary<string, double>? speedsKmh = null) : ITravelTimes
+internal sealed class HaversineTravelTimes(double roadFactor = 1.3, IReadOnlyDictionary<string, double>? speedsKmh = null) : ITravelTimes
 {
     private static readonly Dictionary<string, double> DefaultSpeeds = new()
     {

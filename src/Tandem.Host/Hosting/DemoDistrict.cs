@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Catalog.Products;
+using Tandem.Delivery.Couriers;
+using Tandem.Delivery.Zones;
 using Tandem.Identity;
 using Tandem.Identity.Contracts;
 using Tandem.Identity.Tokens;
@@ -41,6 +43,7 @@ internal static class DemoDistrict
         new("+8613900000002", "consumer", "林小溪 Lin Xiaoxi"),
         new("+8613900000003", "courier", "骑手周师傅 Courier Zhou"),
         new("+8613900000004", "regulator", "西湖区市场监管局 Regulator"),
+        new("+8613900000005", "courier", "骑手吴小哥 Courier Wu"),
         new("+8613900000101", "owner of 湖滨鲜果超市 Hubin Fresh Grocer", "陈湖滨 Chen Hubin"),
         new("+8613900000102", "owner of 龙井问茶 Longjing Tea House", "翁采茶 Weng Caicha"),
         new("+8613900000103", "owner of 麦香坊面包 Maixiang Bakery", "麦师傅 Mai Shifu"),
@@ -180,6 +183,7 @@ internal static class DemoDistrict
         await IdentityModule.BootstrapAdminsAsync(sp, sp.GetRequiredService<IConfiguration>(), logger, ct);
         await GrantAsync(sp, users["+8613900000003"], PlatformRoles.Courier);
         await GrantAsync(sp, users["+8613900000004"], PlatformRoles.Regulator);
+        await GrantAsync(sp, users["+8613900000005"], PlatformRoles.Courier);
 
         var stock = new List<DemoStock>();
         var made = new Dictionary<string, (Guid MerchantId, List<Guid> Stores, Dictionary<string, Guid> Products)>(StringComparer.Ordinal);
@@ -194,9 +198,14 @@ internal static class DemoDistrict
             {
                 var delivery = s.DeliveryRadiusKm is { } radius ? new DeliveryDto(radius, new MoneyDto(s.DeliveryFee, Money.Cny)) : null;
                 var hours = OpeningHours.Days.Select(day => (OpeningPeriodDto?)new OpeningPeriodDto(day, s.Opens, s.Closes)).ToList();
-                stores.Add(Value(await CreateStore.Handle(merchant.MerchantId,
+                var store = Value(await CreateStore.Handle(merchant.MerchantId,
                     new CreateStoreRequest(s.Name, s.Address, new LocationDto(s.Lat, s.Lng), true, delivery, hours),
-                    owner, db, sp.GetRequiredService<IMerchantAccess>(), sp.GetRequiredService<TimeProvider>(), ct)));
+                    owner, db, sp.GetRequiredService<IMerchantAccess>(), sp.GetRequiredService<TimeProvider>(), ct));
+                stores.Add(store);
+                if (s.DeliveryRadiusKm is { } km)
+                {
+                    await DeliverySettingsAsync(sp, store.StoreId, km, s.DeliveryFee, owner, ct);
+                }
             }
 
             var n = 0;
@@ -223,6 +232,11 @@ internal static class DemoDistrict
 
         await CountStockAsync(sp, stock, logger, ct);
         await SeedTraceChainsAsync(sp, made, users, logger, ct);
+        foreach (var (phone, vehicle, capacity) in Couriers)
+        {
+            Value(await Shifts.Put(new ShiftRequest(true, vehicle, capacity), Principal(users[phone]), db, sp.GetRequiredService<TimeProvider>(), ct));
+        }
+
         logger.LogInformation("Demo district loaded: {Merchants} merchants, {Stores} stores, {Products} products",
             Merchants.Length, Merchants.Sum(m => m.Stores.Length), Merchants.Sum(m => m.Products.Length));
         PrintAccounts(logger);
@@ -259,6 +273,26 @@ internal static class DemoDistrict
         }
 
         logger.LogInformation("Demo stock counted: {Lines} counts across {Stores} stores", stock.Count, stock.Select(s => s.StoreId).Distinct().Count());
+    }
+
+    /// <summary>The demo couriers, on shift from the start so dispatch has someone to plan for.</summary>
+    public static readonly (string Phone, string Vehicle, int Capacity)[] Couriers =
+    [
+        ("+8613900000003", "scooter", 8),
+        ("+8613900000005", "bicycle", 5),
+    ];
+
+    /// <summary>
+    /// Delivery terms of a demo store, through the delivery module's handler: its radius, its fee as the base plus ¥1 per km,
+    /// free from ¥99, 15 minutes to pack, and four daily slots of five orders.
+    /// </summary>
+    private static async Task DeliverySettingsAsync(IServiceProvider sp, Guid storeId, double radiusKm, long fee, ClaimsPrincipal owner, CancellationToken ct)
+    {
+        var request = new DeliverySettingsRequest(radiusKm, null, new MoneyDto(fee, Money.Cny), new MoneyDto(fee > 0 ? 100 : 0, Money.Cny),
+            new MoneyDto(9900, Money.Cny), new MoneyDto(0, Money.Cny), 15, 480,
+            [new("10:00", "12:00", 5), new("12:00", "14:00", 5), new("17:00", "19:00", 5), new("19:00", "21:00", 5)]);
+        Value(await StoreDeliverySettings.Put(storeId, request, owner, sp.GetRequiredService<IStoreDirectory>(), sp.GetRequiredService<IMerchantAccess>(),
+            sp.GetRequiredService<TandemDbContext>(), sp.GetRequiredService<TimeProvider>(), ct));
     }
 
     private static void PrintAccounts(ILogger logger)

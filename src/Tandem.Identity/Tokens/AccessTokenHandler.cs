@@ -20,6 +20,13 @@ internal sealed class AccessTokenHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header) && Request.Path.StartsWithSegments("/hubs")
+            && Request.Query["access_token"] is { Count: 1 } query && !string.IsNullOrEmpty(query[0]))
+        {
+            // Browsers cannot set headers on WebSockets: SignalR clients pass the token in the query string instead.
+            header = "Bearer " + query[0];
+        }
+
         if (string.IsNullOrEmpty(header))
         {
             return AuthenticateResult.NoResult();

@@ -34,6 +34,9 @@ public interface IStock
     /// <summary>Reserved goods leave the store (pickup handed over): onHand and reserved both fall; movement <c>sale</c>.</summary>
     Task CommitSaleAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, Guid? actor, CancellationToken ct);
 
+    /// <summary>Goods that left the store come back (a delivery that failed): onHand rises; movement <c>return</c>.</summary>
+    Task ReturnAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, Guid? actor, CancellationToken ct);
+
     /// <summary>A counter sale: onHand falls, never refused, may go below zero; movement <c>pos_sale</c>.</summary>
     Task RecordCounterSaleAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, Guid? actor, CancellationToken ct);
 

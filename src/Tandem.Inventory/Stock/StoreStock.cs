@@ -93,6 +93,27 @@ internal sealed class StoreStock(
         await NotifyObserversAsync(storeId, sorted, ct);
     }
 
+    public async Task ReturnAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, Guid? actor, CancellationToken ct)
+    {
+        var sorted = Normalise(lines);
+        var now = Now;
+        foreach (var (productId, q) in sorted)
+        {
+            var quantity = (long)q;
+            var returned = await Items
+                .Where(s => s.StoreId == storeId && s.ProductId == productId)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.OnHand, s => s.OnHand + quantity)
+                    .SetProperty(s => s.LastDelta, quantity)
+                    .SetProperty(s => s.MovementCount, s => s.MovementCount + 1)
+                    .SetProperty(s => s.UpdatedAt, now), ct);
+            EnsureOneRow(returned, storeId, productId, "return");
+        }
+
+        await RecordMovementsAsync(storeId, sorted, MovementReason.Return, reference, actor, reservedSign: 0, ct);
+        await NotifyObserversAsync(storeId, sorted, ct);
+    }
+
     public async Task RecordCounterSaleAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, Guid? actor, CancellationToken ct)
     {
         var sorted = Normalise(lines);

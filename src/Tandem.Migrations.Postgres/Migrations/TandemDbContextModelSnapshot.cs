@@ -155,6 +155,276 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.ToTable("products", "catalog");
                 });
 
+            modelBuilder.Entity("Tandem.Delivery.Couriers.Courier", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("LastLat")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("LastLng")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime?>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("OnShift")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("ShiftStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Vehicle")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("OnShift");
+
+                    b.ToTable("couriers", "delivery");
+                });
+
+            modelBuilder.Entity("Tandem.Delivery.Jobs.DeliveryJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("Asap")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("AssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ConsumerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CourierId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("DestinationLat")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("DestinationLng")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("ExpectedReadyAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("FailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Flag")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Items")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("JobCode")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<bool>("ManualAssignment")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("PickedUpAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("PlannedDeliveryAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("PlannedPickupAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ReadyAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ReturnedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("RouteIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("StoreId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("StoreLat")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("StoreLng")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique();
+
+                    b.HasIndex("CourierId", "Status");
+
+                    b.HasIndex("Status", "CourierId");
+
+                    b.HasIndex("StoreId", "CreatedAt");
+
+                    b.HasIndex("StoreId", "JobCode");
+
+                    b.ToTable("jobs", "delivery");
+                });
+
+            modelBuilder.Entity("Tandem.Delivery.Tracking.CourierPosition", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("AccuracyM")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CourierId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("boolean");
+
+                    b.Property<double>("Lat")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Lng")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("CourierId", "At");
+
+                    b.ToTable("positions", "delivery");
+                });
+
+            modelBuilder.Entity("Tandem.Delivery.Zones.DeliverySettings", b =>
+                {
+                    b.Property<Guid>("StoreId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AreaGeoJson")
+                        .HasMaxLength(100000)
+                        .HasColumnType("character varying(100000)");
+
+                    b.Property<long>("BaseFee")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("FreeAbove")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("MinimumOrder")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PerKmFee")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("PreparationMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("RadiusKm")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("SlotsJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UtcOffsetMinutes")
+                        .HasColumnType("integer");
+
+                    b.HasKey("StoreId");
+
+                    b.HasIndex("MerchantId");
+
+                    b.ToTable("store_settings", "delivery");
+                });
+
+            modelBuilder.Entity("Tandem.Delivery.Zones.SlotBooking", b =>
+                {
+                    b.Property<Guid>("StoreId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("SlotStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Taken")
+                        .HasColumnType("integer");
+
+                    b.HasKey("StoreId", "SlotStart");
+
+                    b.ToTable("slot_bookings", "delivery");
+                });
+
             modelBuilder.Entity("Tandem.Identity.Users.TandemUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -605,9 +875,18 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
 
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("DeliveryAddress")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("DeliveryFailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeliveryFailureReason")
+                        .HasColumnType("text");
 
                     b.Property<long?>("DeliveryFee")
                         .HasColumnType("bigint");
@@ -617,6 +896,15 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.Property<double?>("DeliveryLng")
                         .HasColumnType("double precision");
+
+                    b.Property<DateTime?>("DeliverySlotStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeliveryWindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeliveryWindowStart")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Fulfillment")
                         .IsRequired()
@@ -629,6 +917,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<string>("OpenPickupCode")
                         .HasMaxLength(6)
                         .HasColumnType("character varying(6)");
+
+                    b.Property<DateTime?>("OutForDeliveryAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("PaidAt")
                         .HasColumnType("timestamp with time zone");
@@ -655,6 +946,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("ReservationExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ReturnedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")

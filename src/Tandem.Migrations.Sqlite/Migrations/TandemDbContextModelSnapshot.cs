@@ -146,6 +146,276 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.ToTable("catalog_products", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Delivery.Couriers.Courier", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("LastLat")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("LastLng")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime?>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OnShift")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ShiftStartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Vehicle")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("OnShift");
+
+                    b.ToTable("delivery_couriers", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Delivery.Jobs.DeliveryJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Asap")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AssignedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CancelledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConsumerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CourierId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("DestinationLat")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("DestinationLng")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("ExpectedReadyAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Flag")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Items")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("JobCode")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ManualAssignment")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PickedUpAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PlannedDeliveryAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PlannedPickupAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReadyAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReturnedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RouteIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StoreId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("StoreLat")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("StoreLng")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("WindowEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique();
+
+                    b.HasIndex("CourierId", "Status");
+
+                    b.HasIndex("Status", "CourierId");
+
+                    b.HasIndex("StoreId", "CreatedAt");
+
+                    b.HasIndex("StoreId", "JobCode");
+
+                    b.ToTable("delivery_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Delivery.Tracking.CourierPosition", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("AccuracyM")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CourierId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Lat")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Lng")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("CourierId", "At");
+
+                    b.ToTable("delivery_positions", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Delivery.Zones.DeliverySettings", b =>
+                {
+                    b.Property<Guid>("StoreId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AreaGeoJson")
+                        .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BaseFee")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FreeAbove")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MinimumOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PerKmFee")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PreparationMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("RadiusKm")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("SlotsJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UtcOffsetMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("StoreId");
+
+                    b.HasIndex("MerchantId");
+
+                    b.ToTable("delivery_store_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Delivery.Zones.SlotBooking", b =>
+                {
+                    b.Property<Guid>("StoreId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SlotStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Taken")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("StoreId", "SlotStart");
+
+                    b.ToTable("delivery_slot_bookings", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Identity.Users.TandemUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -609,8 +879,17 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DeliveryAddress")
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveryFailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeliveryFailureReason")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("DeliveryFee")
@@ -622,6 +901,15 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<double?>("DeliveryLng")
                         .HasColumnType("REAL");
 
+                    b.Property<DateTime?>("DeliverySlotStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveryWindowEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveryWindowStart")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Fulfillment")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -632,6 +920,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.Property<string>("OpenPickupCode")
                         .HasMaxLength(6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OutForDeliveryAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("PaidAt")
@@ -659,6 +950,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("ReservationExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReturnedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")

@@ -40,3 +40,21 @@ public sealed record OrderCancelled(
 public sealed record CounterSaleRecorded(
     Guid EventId, DateTime OccurredAt, Guid SaleId, Guid MerchantId, Guid StoreId, Guid CashierId,
     IReadOnlyList<OrderedQuantity> Lines, long Total, string Currency, string PaymentMethod) : IIntegrationEvent;
+
+/// <summary>A courier collected a delivery order; its reserved stock left the store as a sale.</summary>
+public sealed record OrderOutForDelivery(
+    Guid EventId, DateTime OccurredAt, Guid OrderId, Guid MerchantId, Guid StoreId, Guid ConsumerId,
+    IReadOnlyList<OrderedQuantity> Lines, long Total, string Currency) : IIntegrationEvent;
+
+/// <summary>The courier handed a delivery order to its consumer against their code.</summary>
+public sealed record OrderDelivered(
+    Guid EventId, DateTime OccurredAt, Guid OrderId, Guid MerchantId, Guid StoreId, Guid ConsumerId) : IIntegrationEvent;
+
+/// <summary>A delivery failed (<see cref="Reason"/> <c>not_home</c>, <c>refused</c>, ...); the goods are on their way back to the store.</summary>
+public sealed record OrderDeliveryFailed(
+    Guid EventId, DateTime OccurredAt, Guid OrderId, Guid MerchantId, Guid StoreId, Guid ConsumerId, string Reason) : IIntegrationEvent;
+
+/// <summary>Staff confirmed the goods of a failed delivery are back in stock.</summary>
+public sealed record OrderReturned(
+    Guid EventId, DateTime OccurredAt, Guid OrderId, Guid MerchantId, Guid StoreId, Guid ConsumerId,
+    IReadOnlyList<OrderedQuantity> Lines) : IIntegrationEvent;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Delivery.Contracts;
 using Tandem.Kernel;
 using Tandem.Kernel.Idempotency;
 using Tandem.Kernel.Outbox;
@@ -29,8 +30,9 @@ internal static class StoreActions
         }, ct);
 
     public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> MarkReady(
-        Guid orderId, ClaimsPrincipal user, OrderAccess access, TandemDbContext db, Outbox outbox, TimeProvider clock, CancellationToken ct) =>
-        TransitionAsync(orderId, user, access, db, order =>
+        Guid orderId, ClaimsPrincipal user, OrderAccess access, TandemDbContext db, Outbox outbox, IDeliveryDesk delivery, TimeProvider clock,
+        CancellationToken ct) =>
+        TransitionAsync(orderId, user, access, db, async order =>
         {
             var now = clock.GetUtcNow().UtcDateTime;
             var refusal = order.MarkReady(now);
@@ -38,13 +40,21 @@ internal static class StoreActions
             {
                 outbox.Publish(new OrderReady(NewId.Next(clock), now, order.Id, order.MerchantId, order.StoreId, order.ConsumerId,
                     order.Fulfillment == FulfillmentType.Pickup ? "pickup" : "delivery"));
+                if (order.Fulfillment == FulfillmentType.Delivery)
+                {
+                    await delivery.OrderReadyAsync(order.Id, now, ct);
+                }
             }
 
             return refusal;
         }, ct);
 
-    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> TransitionAsync(
+    private static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> TransitionAsync(
         Guid orderId, ClaimsPrincipal user, OrderAccess access, TandemDbContext db, Func<Order, Refusal?> transition, CancellationToken ct) =>
+        TransitionAsync(orderId, user, access, db, order => Task.FromResult(transition(order)), ct);
+
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> TransitionAsync(
+        Guid orderId, ClaimsPrincipal user, OrderAccess access, TandemDbContext db, Func<Order, Task<Refusal?>> transition, CancellationToken ct) =>
         await UnitOfWork.RetryOnConflictAsync<Results<Ok<OrderResponse>, ProblemHttpResult>>(async () =>
         {
             await using var work = await UnitOfWork.BeginAsync(db, ct);
@@ -54,7 +64,7 @@ internal static class StoreActions
                 return problem!;
             }
 
-            if (transition(order) is { } refusal)
+            if (await transition(order) is { } refusal)
             {
                 return OrderAccess.Refused(refusal);
             }

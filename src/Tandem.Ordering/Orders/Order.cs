@@ -13,6 +13,10 @@ internal enum OrderStatus
     ReadyForDispatch,
     Completed,
     Cancelled,
+    OutForDelivery,
+    Delivered,
+    DeliveryFailed,
+    Returned,
 }
 
 internal enum FulfillmentType
@@ -44,9 +48,13 @@ internal enum HandoverResult
     NotReady,
 }
 
+/// <summary>When a delivery order arrives: the promised window and, when the consumer chose one, the slot it holds a place in.</summary>
+internal sealed record DeliveryPromise(DateTime WindowStart, DateTime WindowEnd, DateTime? SlotStart);
+
 /// <summary>
 /// An order of one consumer at one store. Its state machine:
-/// awaiting_payment → paid → accepted → ready_for_pickup | ready_for_dispatch → completed, and cancelled from
+/// awaiting_payment → paid → accepted → ready_for_pickup | ready_for_dispatch → completed; a delivery goes on
+/// ready_for_dispatch → out_for_delivery → delivered | delivery_failed → returned. Cancelled from
 /// awaiting_payment or paid (consumer), any state before completed (store), or awaiting_payment past its
 /// reservation (payment timeout). Every transition is a method that refuses illegal moves with a named reason,
 /// and bumps <see cref="Version"/>, the concurrency token that lets exactly one of pay, cancel and expiry win.
@@ -105,13 +113,23 @@ internal sealed class Order
     public DateTime? CancelledAt { get; private set; }
     public string? CancelReason { get; private set; }
     public CancelledBy? CancelledBy { get; private set; }
+    public DateTime? DeliveryWindowStart { get; private init; }
+    public DateTime? DeliveryWindowEnd { get; private init; }
+
+    /// <summary>The slot this order holds a place in (released if it is cancelled), or null for as soon as possible.</summary>
+    public DateTime? DeliverySlotStart { get; private init; }
+    public DateTime? OutForDeliveryAt { get; private set; }
+    public DateTime? DeliveredAt { get; private set; }
+    public DateTime? DeliveryFailedAt { get; private set; }
+    public string? DeliveryFailureReason { get; private set; }
+    public DateTime? ReturnedAt { get; private set; }
     public int Version { get; private set; }
 
     public bool IsOpen => OpenStatuses.Contains(Status);
 
     /// <summary>The consumer sees the code once the order is paid and while it can still be used (not after handover or cancellation).</summary>
     public bool PickupCodeVisible => Status is OrderStatus.Paid or OrderStatus.Accepted or OrderStatus.ReadyForPickup
-        or OrderStatus.ReadyForDispatch;
+        or OrderStatus.ReadyForDispatch or OrderStatus.OutForDelivery;
 
     public Money TotalMoney => new(Total, Currency);
 
@@ -120,7 +138,7 @@ internal sealed class Order
     public static Order Place(
         Guid id, Guid merchantId, Guid storeId, Guid consumerId, IReadOnlyList<OrderLine> lines, Money? deliveryFee,
         FulfillmentType fulfillment, string? deliveryAddress, GeoPoint? deliveryLocation, string pickupCode,
-        DateTime now, TimeSpan paymentTimeout)
+        DateTime now, TimeSpan paymentTimeout, DeliveryPromise? promise = null)
     {
         var currency = lines.Count > 0 ? lines[0].Currency : Money.Cny;
         var subtotal = lines.Aggregate(new Money(0, currency), (sum, line) => sum + line.LineTotal);
@@ -145,6 +163,9 @@ internal sealed class Order
             OpenPickupCode = pickupCode,
             CreatedAt = now,
             ReservationExpiresAt = now + paymentTimeout,
+            DeliveryWindowStart = promise?.WindowStart,
+            DeliveryWindowEnd = promise?.WindowEnd,
+            DeliverySlotStart = promise?.SlotStart,
         };
     }
 
@@ -238,6 +259,85 @@ internal sealed class Order
             return HandoverResult.NotReady;
         }
 
+        if (CheckCode(code, now) is { } refused)
+        {
+            return refused;
+        }
+
+        Status = OrderStatus.Completed;
+        CompletedAt = now;
+        Close();
+        Touch();
+        return HandoverResult.Completed;
+    }
+
+    /// <summary>A courier collected a delivery order: its reservation becomes a sale (the caller moves the stock).</summary>
+    public Refusal? StartDelivery(DateTime now)
+    {
+        if (Status != OrderStatus.ReadyForDispatch)
+        {
+            return Refusal.Transition(Status, "sent out for delivery");
+        }
+
+        Status = OrderStatus.OutForDelivery;
+        OutForDeliveryAt = now;
+        // The goods left the store: the order no longer holds stock nor a counter pickup code.
+        OpenPickupCode = null;
+        AtRisk = false;
+        return Touch();
+    }
+
+    /// <summary>
+    /// The courier hands the goods over against the consumer's code (the same six digits as the pickup code, shown to
+    /// the consumer as the delivery code). Wrong codes count and lock exactly as at the counter.
+    /// </summary>
+    public HandoverResult Deliver(string code, DateTime now)
+    {
+        if (Status != OrderStatus.OutForDelivery)
+        {
+            return HandoverResult.NotReady;
+        }
+
+        if (CheckCode(code, now) is { } refused)
+        {
+            return refused;
+        }
+
+        Status = OrderStatus.Delivered;
+        DeliveredAt = now;
+        Touch();
+        return HandoverResult.Completed;
+    }
+
+    public Refusal? FailDelivery(string reason, DateTime now)
+    {
+        if (Status != OrderStatus.OutForDelivery)
+        {
+            return Refusal.Transition(Status, "reported as a failed delivery");
+        }
+
+        Status = OrderStatus.DeliveryFailed;
+        DeliveryFailedAt = now;
+        DeliveryFailureReason = reason;
+        return Touch();
+    }
+
+    /// <summary>Staff have the goods of a failed delivery back on the shelf (the caller puts them back into stock).</summary>
+    public Refusal? ConfirmReturn(DateTime now)
+    {
+        if (Status != OrderStatus.DeliveryFailed)
+        {
+            return Refusal.Transition(Status, "returned to stock");
+        }
+
+        Status = OrderStatus.Returned;
+        ReturnedAt = now;
+        return Touch();
+    }
+
+    /// <summary>Null when <paramref name="code"/> is the order's code and handover is not locked; a wrong code counts towards the lock.</summary>
+    private HandoverResult? CheckCode(string code, DateTime now)
+    {
         if (PickupLockedUntil is { } until)
         {
             if (until > now)
@@ -261,11 +361,7 @@ internal sealed class Order
             return HandoverResult.WrongCode;
         }
 
-        Status = OrderStatus.Completed;
-        CompletedAt = now;
-        Close();
-        Touch();
-        return HandoverResult.Completed;
+        return null;
     }
 
     public Refusal? Cancel(CancelledBy by, string reason, DateTime now)
@@ -345,6 +441,8 @@ internal static class OrderStatuses
         OrderStatus.AwaitingPayment => "awaiting_payment",
         OrderStatus.ReadyForPickup => "ready_for_pickup",
         OrderStatus.ReadyForDispatch => "ready_for_dispatch",
+        OrderStatus.OutForDelivery => "out_for_delivery",
+        OrderStatus.DeliveryFailed => "delivery_failed",
         _ => status.ToString().ToLowerInvariant(),
     };
 

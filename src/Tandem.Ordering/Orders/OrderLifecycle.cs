@@ -1,3 +1,4 @@
+using Tandem.Delivery.Contracts;
 using Tandem.Inventory.Contracts;
 using Tandem.Kernel;
 using Tandem.Kernel.Outbox;
@@ -21,7 +22,8 @@ internal sealed class ClosingOrders
 /// What follows a transition that moves stock or money, in the caller's unit of work. Stock is changed before the
 /// order row is saved: every transaction locks stock rows before order rows, so they cannot deadlock each other.
 /// </summary>
-internal sealed class OrderLifecycle(TandemDbContext db, IStock stock, IPayments payments, Outbox outbox, TimeProvider clock, ClosingOrders closing)
+internal sealed class OrderLifecycle(
+    TandemDbContext db, IStock stock, IPayments payments, IDeliveryDesk delivery, Outbox outbox, TimeProvider clock, ClosingOrders closing)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -32,6 +34,16 @@ internal sealed class OrderLifecycle(TandemDbContext db, IStock stock, IPayments
     {
         closing.Add(order.Id);
         await stock.ReleaseAsync(order.StoreId, order.StockLines, StockReference(order), ct);
+        if (order.Fulfillment == FulfillmentType.Delivery)
+        {
+            if (order.DeliverySlotStart is { } slot)
+            {
+                await delivery.ReleaseSlotAsync(order.StoreId, slot, ct);
+            }
+
+            await delivery.OrderCancelledAsync(order.Id, ct);
+        }
+
         Guid? refund = null;
         if (order is { PaymentStatus: PaymentStatus.Succeeded, PaymentId: { } paymentId })
         {
@@ -64,11 +76,40 @@ internal sealed class OrderLifecycle(TandemDbContext db, IStock stock, IPayments
     /// <summary>After a successful <see cref="Order.Handover"/>: the reserved goods leave the store as a sale.</summary>
     public async Task CompletedAsync(Order order, Guid actor, CancellationToken ct)
     {
-        closing.Add(order.Id);
-        await stock.CommitSaleAsync(order.StoreId, order.StockLines, StockReference(order), actor, ct);
+        await GoodsLeaveAsync(order, actor, ct);
+        if (order.Fulfillment == FulfillmentType.Delivery)
+        {
+            // Collected at the counter after all: no courier is needed any more.
+            await delivery.OrderCancelledAsync(order.Id, ct);
+        }
+
         outbox.Publish(new OrderCompleted(NewId.Next(clock), Now, order.Id, order.MerchantId, order.StoreId, order.ConsumerId,
             Quantities(order), order.Total, order.Currency));
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>After <see cref="Order.StartDelivery"/>: the reserved goods leave the store with the courier, as a sale (the same path as a pickup).</summary>
+    public async Task OutForDeliveryAsync(Order order, Guid actor, CancellationToken ct)
+    {
+        await GoodsLeaveAsync(order, actor, ct);
+        outbox.Publish(new OrderOutForDelivery(NewId.Next(clock), Now, order.Id, order.MerchantId, order.StoreId, order.ConsumerId,
+            Quantities(order), order.Total, order.Currency));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>After <see cref="Order.ConfirmReturn"/>: the goods are back on the shelf (movement <c>return</c>).</summary>
+    public async Task ReturnedAsync(Order order, Guid actor, CancellationToken ct)
+    {
+        await stock.ReturnAsync(order.StoreId, order.StockLines, StockReference(order), actor, ct);
+        outbox.Publish(new OrderReturned(NewId.Next(clock), Now, order.Id, order.MerchantId, order.StoreId, order.ConsumerId, Quantities(order)));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The reserved goods leave the store as a sale: onHand and reserved both fall.</summary>
+    private async Task GoodsLeaveAsync(Order order, Guid actor, CancellationToken ct)
+    {
+        closing.Add(order.Id);
+        await stock.CommitSaleAsync(order.StoreId, order.StockLines, StockReference(order), actor, ct);
     }
 
     public static IReadOnlyList<OrderedQuantity> Quantities(Order order) =>

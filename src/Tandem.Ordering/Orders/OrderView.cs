@@ -5,7 +5,10 @@ namespace Tandem.Ordering.Orders;
 
 public sealed record OrderLineView(Guid ProductId, string Name, int Quantity, MoneyDto UnitPrice, MoneyDto LineTotal);
 
-public sealed record FulfillmentView(string Type, string? Address, LocationDto? Location);
+public sealed record DeliveryWindowDto(DateTime Start, DateTime End);
+
+/// <summary><c>window</c> is the promised delivery window; <c>slotStart</c> is set when the consumer chose a slot rather than "as soon as possible".</summary>
+public sealed record FulfillmentView(string Type, string? Address, LocationDto? Location, DeliveryWindowDto? Window = null, DateTime? SlotStart = null);
 
 public sealed record OrderPaymentView(Guid PaymentId, PaymentStatus Status);
 
@@ -31,7 +34,13 @@ public sealed record OrderResponse(
     DateTime? CompletedAt,
     DateTime? CancelledAt,
     string? CancelReason,
-    DateTime? ReservationExpiresAt)
+    DateTime? ReservationExpiresAt,
+    string? DeliveryCode = null,
+    DateTime? OutForDeliveryAt = null,
+    DateTime? DeliveredAt = null,
+    DateTime? DeliveryFailedAt = null,
+    string? DeliveryFailureReason = null,
+    DateTime? ReturnedAt = null)
 {
     internal static OrderResponse For(Order order, Viewer viewer)
     {
@@ -46,12 +55,17 @@ public sealed record OrderResponse(
             new MoneyDto(order.Total, currency),
             order.Fulfillment == FulfillmentType.Pickup
                 ? new FulfillmentView("pickup", null, null)
-                : new FulfillmentView("delivery", order.DeliveryAddress, new LocationDto(order.DeliveryLat, order.DeliveryLng)),
+                : new FulfillmentView("delivery", order.DeliveryAddress, new LocationDto(order.DeliveryLat, order.DeliveryLng),
+                    order is { DeliveryWindowStart: { } start, DeliveryWindowEnd: { } end } ? new DeliveryWindowDto(start, end) : null,
+                    order.DeliverySlotStart),
             order is { PaymentId: { } paymentId, PaymentStatus: { } status } ? new OrderPaymentView(paymentId, status) : null,
             viewer == Viewer.Consumer && order.PickupCodeVisible ? order.PickupCode : null,
             order.AtRisk && order.IsOpen,
             order.CreatedAt, order.PaidAt, order.AcceptedAt, order.ReadyAt, order.CompletedAt, order.CancelledAt, order.CancelReason,
-            order.ReservationExpiresAt);
+            order.ReservationExpiresAt,
+            // The consumer tells the courier this code at the door, as they tell the counter their pickup code.
+            viewer == Viewer.Consumer && order.Fulfillment == FulfillmentType.Delivery && order.PickupCodeVisible ? order.PickupCode : null,
+            order.OutForDeliveryAt, order.DeliveredAt, order.DeliveryFailedAt, order.DeliveryFailureReason, order.ReturnedAt);
     }
 }
 

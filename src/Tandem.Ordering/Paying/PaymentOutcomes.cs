@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Tandem.Delivery.Contracts;
 using Tandem.Kernel;
 using Tandem.Kernel.Outbox;
 using Tandem.Kernel.Persistence;
@@ -12,7 +13,8 @@ namespace Tandem.Ordering.Paying;
 /// Ordering's side of a provider notification, inside the transaction that records it: the money makes the order
 /// paid only while it still awaits payment and its reservation holds; otherwise Payments refunds it.
 /// </summary>
-internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecycle, Outbox outbox, TimeProvider clock) : IPaymentOutcomeHandler
+internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecycle, IDeliveryDesk delivery, Outbox outbox, TimeProvider clock)
+    : IPaymentOutcomeHandler
 {
     public async Task<bool> PaymentSucceededAsync(PaymentOutcome outcome, CancellationToken ct)
     {
@@ -27,6 +29,14 @@ internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecyc
         {
             outbox.Publish(new OrderPaid(NewId.Next(clock), now, order.Id, order.MerchantId, order.StoreId, order.ConsumerId,
                 outcome.PaymentId, outcome.Amount.Amount, outcome.Amount.Currency));
+            if (order is { Fulfillment: FulfillmentType.Delivery, DeliveryWindowStart: { } start, DeliveryWindowEnd: { } end })
+            {
+                // Paid delivery orders are planned ahead while the store packs them.
+                await delivery.OrderPaidAsync(new DeliveryOrder(order.Id, order.MerchantId, order.StoreId, order.ConsumerId,
+                    order.DeliveryAddress ?? "", new GeoPoint(order.DeliveryLat ?? 0, order.DeliveryLng ?? 0), order.Lines.Sum(l => l.Quantity),
+                    start, end, order.DeliverySlotStart is null, now), ct);
+            }
+
             await db.SaveChangesAsync(ct);
             return true;
         }

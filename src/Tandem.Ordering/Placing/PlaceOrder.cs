@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tandem.Catalog.Contracts;
+using Tandem.Delivery.Contracts;
 using Tandem.Inventory.Contracts;
 using Tandem.Kernel;
 using Tandem.Kernel.Http;
@@ -20,7 +21,8 @@ namespace Tandem.Ordering.Placing;
 
 public sealed record OrderLineRequest(Guid? ProductId, int? Quantity);
 
-public sealed record FulfillmentRequest(string? Type, string? Address, LocationDto? Location);
+/// <summary><c>slotStart</c> picks one of the store's delivery slots; without it a delivery comes as soon as possible.</summary>
+public sealed record FulfillmentRequest(string? Type, string? Address, LocationDto? Location, DateTime? SlotStart = null);
 
 public sealed record PlaceOrderRequest(Guid? StoreId, List<OrderLineRequest>? Lines, FulfillmentRequest? Fulfillment);
 
@@ -35,7 +37,7 @@ internal static class PlaceOrder
 
     public static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> Handle(
         PlaceOrderRequest request, ClaimsPrincipal user, IStoreDirectory stores, IProductCatalog catalog, IStock stock,
-        TandemDbContext db, Outbox outbox, IOptions<OrderOptions> options, TimeProvider clock, CancellationToken ct)
+        IDeliveryDesk delivery, TandemDbContext db, Outbox outbox, IOptions<OrderOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var checks = new Checks();
         var storeId = checks.Required("storeId", request.StoreId);
@@ -82,14 +84,18 @@ internal static class PlaceOrder
             return ApiProblem.BadRequest("pickup_not_offered", "This store does not offer pickup.", "fulfillment.type");
         }
 
+        DeliveryPromise? promise = null;
         if (fulfillment.Type == FulfillmentType.Delivery)
         {
-            if (store.Delivery is null || store.Location.DistanceKmTo(fulfillment.Location!.Value) > store.Delivery.RadiusKm)
+            var subtotal = lines.Aggregate(Money.Zero, (sum, l) => sum + products[l.ProductId].Price.Times(l.Quantity));
+            var quoted = await delivery.QuoteAsync(store.StoreId, fulfillment.Location!.Value, subtotal, fulfillment.SlotStart, ct);
+            if (quoted.Refusal is { } refusal)
             {
-                return ApiProblem.BadRequest("outside_delivery_area", "This store does not deliver to that location.", "fulfillment.location");
+                return ApiProblem.BadRequest(refusal.Code, refusal.Detail, refusal.Field);
             }
 
-            deliveryFee = store.Delivery.Fee;
+            deliveryFee = quoted.Quote!.Fee;
+            promise = new DeliveryPromise(quoted.Quote.WindowStart, quoted.Quote.WindowEnd, quoted.Quote.SlotStart);
         }
 
         var consumerId = user.RequiredUserId();
@@ -112,13 +118,20 @@ internal static class PlaceOrder
                 if (!reservation.Succeeded)
                 {
                     await work.RollbackAsync(ct);
-                    return (Order: (Order?)null, Short: reservation.ShortProductIds);
+                    return (Order: (Order?)null, Short: reservation.ShortProductIds, SlotFull: false);
+                }
+
+                // A slot place is taken in the same transaction, after the stock (every transaction locks in that order).
+                if (promise?.SlotStart is { } slot && !await delivery.TakeSlotAsync(store.StoreId, slot, ct))
+                {
+                    await work.RollbackAsync(ct);
+                    return (Order: (Order?)null, Short: (IReadOnlyList<Guid>)[], SlotFull: true);
                 }
 
                 var now = clock.GetUtcNow().UtcDateTime;
                 var order = Order.Place(NewId.Next(clock), store.MerchantId, store.StoreId, consumerId, orderLines, deliveryFee,
                     fulfillment.Type, fulfillment.Address, fulfillment.Location, await PickupCodes.NewForStoreAsync(db, store.StoreId, ct),
-                    now, options.Value.PaymentTimeout);
+                    now, options.Value.PaymentTimeout, promise);
                 db.Set<Order>().Add(order);
                 outbox.Publish(new OrderPlaced(NewId.Next(clock), now, order.Id, order.MerchantId, order.StoreId, consumerId,
                     OrderLifecycle.Quantities(order), order.Total, order.Currency, fulfillment.Type == FulfillmentType.Pickup ? "pickup" : "delivery",
@@ -126,7 +139,7 @@ internal static class PlaceOrder
                 try
                 {
                     await work.CommitAsync(ct);
-                    return (Order: (Order?)order, Short: (IReadOnlyList<Guid>)[]);
+                    return (Order: (Order?)order, Short: (IReadOnlyList<Guid>)[], SlotFull: false);
                 }
                 catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && attempt < 3 && !UnitOfWork.IsRaceLost(e))
                 {
@@ -135,6 +148,11 @@ internal static class PlaceOrder
                 }
             }
         });
+
+        if (placed.SlotFull)
+        {
+            return ApiProblem.Conflict("slot_full", "That delivery slot has no places left; choose another or as soon as possible.");
+        }
 
         if (placed.Order is null)
         {
@@ -150,7 +168,7 @@ internal static class PlaceOrder
 
     private sealed record Line(Guid ProductId, int Quantity);
 
-    private sealed record ChosenFulfillment(FulfillmentType Type, string? Address, GeoPoint? Location);
+    private sealed record ChosenFulfillment(FulfillmentType Type, string? Address, GeoPoint? Location, DateTime? SlotStart = null);
 
     private static List<Line> Lines(Checks checks, List<OrderLineRequest>? requested)
     {
@@ -207,7 +225,7 @@ internal static class PlaceOrder
             case "delivery":
                 var address = checks.Address("fulfillment.address", requested.Address);
                 var location = checks.Location("fulfillment.location", requested.Location);
-                return new ChosenFulfillment(FulfillmentType.Delivery, address, location);
+                return new ChosenFulfillment(FulfillmentType.Delivery, address, location, requested.SlotStart?.ToUniversalTime());
             case null:
                 checks.Add("fulfillment.type", "is required");
                 break;

@@ -24,7 +24,18 @@ public sealed class OrderStateMachineProperties
         CancelByStore,
         Expire,
         WaitMinutes,
+        StartDelivery,
+        DeliverRightCode,
+        DeliverWrongCode,
+        FailDelivery,
+        ConfirmReturn,
     }
+
+    private static readonly OrderStatus[] Closed =
+        [OrderStatus.Completed, OrderStatus.Cancelled, OrderStatus.Delivered, OrderStatus.Returned];
+
+    private static readonly OrderStatus[] Open =
+        [OrderStatus.AwaitingPayment, OrderStatus.Paid, OrderStatus.Accepted, OrderStatus.ReadyForPickup, OrderStatus.ReadyForDispatch];
 
     private sealed record Step(Act Act, int Minutes);
 
@@ -106,9 +117,43 @@ public sealed class OrderStateMachineProperties
                         }
 
                         break;
+                    case Act.StartDelivery:
+                        accepted = order.StartDelivery(now) is null;
+                        accepted.ShouldBe(model.Status == OrderStatus.ReadyForDispatch);
+                        if (accepted)
+                        {
+                            model.Status = OrderStatus.OutForDelivery;
+                        }
+
+                        break;
+                    case Act.DeliverRightCode:
+                    case Act.DeliverWrongCode:
+                        var rightAtDoor = step.Act == Act.DeliverRightCode;
+                        var delivered = order.Deliver(rightAtDoor ? order.PickupCode : "000000", now);
+                        delivered.ShouldBe(model.Deliver(rightAtDoor, now));
+                        accepted = delivered is HandoverResult.Completed or HandoverResult.WrongCode;
+                        break;
+                    case Act.FailDelivery:
+                        accepted = order.FailDelivery("not_home", now) is null;
+                        accepted.ShouldBe(model.Status == OrderStatus.OutForDelivery);
+                        if (accepted)
+                        {
+                            model.Status = OrderStatus.DeliveryFailed;
+                        }
+
+                        break;
+                    case Act.ConfirmReturn:
+                        accepted = order.ConfirmReturn(now) is null;
+                        accepted.ShouldBe(model.Status == OrderStatus.DeliveryFailed);
+                        if (accepted)
+                        {
+                            model.Status = OrderStatus.Returned;
+                        }
+
+                        break;
                     case Act.CancelByStore:
                         accepted = order.Cancel(CancelledBy.Store, "out of stock", now) is null;
-                        accepted.ShouldBe(model.Status is not (OrderStatus.Completed or OrderStatus.Cancelled));
+                        accepted.ShouldBe(Open.Contains(model.Status), "once the goods left with a courier the order can no longer be cancelled");
                         if (accepted)
                         {
                             model.Status = OrderStatus.Cancelled;
@@ -131,7 +176,7 @@ public sealed class OrderStateMachineProperties
 
                 order.Status.ShouldBe(model.Status, $"after {step.Act} from {statusBefore}");
                 (order.Version > versionBefore).ShouldBe(accepted, $"the version moves exactly when {step.Act} changed something");
-                if (statusBefore is OrderStatus.Completed or OrderStatus.Cancelled)
+                if (Closed.Contains(statusBefore))
                 {
                     order.Status.ShouldBe(statusBefore, "a closed order stays closed");
                 }
@@ -143,10 +188,14 @@ public sealed class OrderStateMachineProperties
 
     private static void CheckInvariants(Order order, Model model, DateTime now)
     {
-        order.IsOpen.ShouldBe(order.Status is not (OrderStatus.Completed or OrderStatus.Cancelled));
+        order.IsOpen.ShouldBe(Open.Contains(order.Status), "open = still holding a reservation");
         (order.OpenPickupCode is not null).ShouldBe(order.IsOpen, "the pickup code is unique among open orders only");
         order.PickupCodeVisible.ShouldBe(order.Status is OrderStatus.Paid or OrderStatus.Accepted or OrderStatus.ReadyForPickup
-            or OrderStatus.ReadyForDispatch);
+            or OrderStatus.ReadyForDispatch or OrderStatus.OutForDelivery);
+        (order.OutForDeliveryAt is not null).ShouldBe(order.Status is OrderStatus.OutForDelivery or OrderStatus.Delivered
+            or OrderStatus.DeliveryFailed or OrderStatus.Returned);
+        (order.DeliveredAt is not null).ShouldBe(order.Status == OrderStatus.Delivered);
+        (order.DeliveryFailedAt is not null).ShouldBe(order.Status is OrderStatus.DeliveryFailed or OrderStatus.Returned);
         if (order.PickupCodeVisible || order.Status == OrderStatus.Completed)
         {
             order.PaidAt.ShouldNotBeNull("every order past payment was paid");
@@ -228,6 +277,39 @@ public sealed class OrderStateMachineProperties
             }
 
             Status = OrderStatus.Completed;
+            return HandoverResult.Completed;
+        }
+
+        /// <summary>At the door the consumer's code is checked like at the counter, sharing its count of wrong codes.</summary>
+        public HandoverResult Deliver(bool rightCode, DateTime now)
+        {
+            if (Status != OrderStatus.OutForDelivery)
+            {
+                return HandoverResult.NotReady;
+            }
+
+            if (_lockedUntil is { } until)
+            {
+                if (now < until)
+                {
+                    return HandoverResult.Locked;
+                }
+
+                _lockedUntil = null;
+                _wrong = 0;
+            }
+
+            if (!rightCode)
+            {
+                if (++_wrong >= 5)
+                {
+                    _lockedUntil = now.AddMinutes(15);
+                }
+
+                return HandoverResult.WrongCode;
+            }
+
+            Status = OrderStatus.Delivered;
             return HandoverResult.Completed;
         }
     }

@@ -1,6 +1,6 @@
 namespace Tandem.Delivery.Routing.Checking;
 
-public enum ViolationKind
+internal enum ViolationKind
 {
     UnknownVehicle,
     VehicleUsedTwice,
@@ -16,9 +16,9 @@ public enum ViolationKind
     DistanceMismatch,
 }
 
-public sealed record Violation(ViolationKind Kind, int? Vehicle, int? Stop, string Detail);
+internal sealed record Violation(ViolationKind Kind, int? Vehicle, int? Stop, string Detail);
 
-public sealed record CheckReport(IReadOnlyList<Violation> Violations, double Distance, int VehiclesUsed, int Unassigned)
+internal sealed record CheckReport(IReadOnlyList<Violation> Violations, double Distance, int VehiclesUsed, int Unassigned)
 {
     public bool IsFeasible => Violations.Count == 0;
 }
@@ -28,7 +28,7 @@ public sealed record CheckReport(IReadOnlyList<Violation> Violations, double Dis
 /// what is wrong. Deliberately shares no code with the optimiser: it is the referee for the solver's output (and for
 /// OR-Tools' in the benchmark).
 /// </summary>
-public static class FeasibilityChecker
+internal static class FeasibilityChecker
 {
     /// <summary>Absolute slack allowed on times and distances (floating-point noise, not lateness).</summary>
     public const double Tolerance = 1e-6;

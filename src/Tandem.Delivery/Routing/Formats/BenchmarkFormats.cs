@@ -8,7 +8,7 @@ namespace Tandem.Delivery.Routing.Formats;
 /// Solomon VRPTW text format (also Gehring &amp; Homberger): a <c>VEHICLE</c> block (number, capacity), then one row per
 /// node <c>CUST NO. X Y DEMAND READY DUE SERVICE</c>; node 0 is the depot. Travel time = Euclidean distance.
 /// </summary>
-public static class SolomonFormat
+internal static class SolomonFormat
 {
     public static RoutingProblem Read(string path, RoutingObjective objective = RoutingObjective.Distance) =>
         Parse(File.ReadAllText(path), Path.GetFileNameWithoutExtension(path), objective);
@@ -100,7 +100,7 @@ public static class SolomonFormat
 /// Li &amp; Lim PDPTW text format: first line <c>K Q speed</c>, then <c>id x y demand ready due service pickup delivery</c>;
 /// a pickup row has delivery &gt; 0, a delivery row has pickup &gt; 0; node 0 is the depot. Time = distance / speed.
 /// </summary>
-public static class LiLimFormat
+internal static class LiLimFormat
 {
     public static RoutingProblem Read(string path, RoutingObjective objective = RoutingObjective.VehiclesThenDistance) =>
         Parse(File.ReadAllText(path), Path.GetFileNameWithoutExtension(path), objective);
@@ -206,13 +206,13 @@ public static class LiLimFormat
 }
 
 /// <summary>One best-known solution record of a <c>BKS.json</c> file.</summary>
-public sealed record BestKnown(
+internal sealed record BestKnown(
     [property: JsonPropertyName("best_known_cost")] double Cost,
     [property: JsonPropertyName("solved_with_vehicles")] int Vehicles,
     [property: JsonPropertyName("class")] string? Class = null);
 
 /// <summary>Reads a <c>BKS.json</c>: instance name → best-known solution.</summary>
-public static class BestKnownSolutions
+internal static class BestKnownSolutions
 {
     public static IReadOnlyDictionary<string, BestKnown> Read(string path) => Parse(File.ReadAllText(path));
 

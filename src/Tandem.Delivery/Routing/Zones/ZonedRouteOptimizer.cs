@@ -1,14 +1,14 @@
 namespace Tandem.Delivery.Routing.Zones;
 
 /// <summary>A part of a problem: its own small problem plus the maps back to the original stop and vehicle indexes.</summary>
-public sealed record Zone(RoutingProblem Problem, IReadOnlyList<int> Stops, IReadOnlyList<int> Vehicles);
+internal sealed record Zone(RoutingProblem Problem, IReadOnlyList<int> Stops, IReadOnlyList<int> Vehicles);
 
 /// <summary>
 /// Splits a large problem into geographic zones: k-means over the jobs (a pickup-delivery pair sits at its midpoint, so a
 /// pair never straddles zones), farthest-point start so the result is deterministic, then each vehicle goes to the
 /// nearest zone that still needs vehicles (vehicles shared out in proportion to the zone's jobs).
 /// </summary>
-public static class ZoneSplitter
+internal static class ZoneSplitter
 {
     public static IReadOnlyList<Zone> Split(RoutingProblem problem, int zoneCount)
     {
@@ -261,7 +261,7 @@ public static class ZoneSplitter
 /// Solves large problems zone by zone with an inner optimiser (sequentially, so the result stays deterministic), each
 /// zone getting a share of the budget proportional to its stops, and merges the plans. Small problems go straight through.
 /// </summary>
-public sealed class ZonedRouteOptimizer(IRouteOptimizer inner, int maxStopsPerZone = 400) : IRouteOptimizer
+internal sealed class ZonedRouteOptimizer(IRouteOptimizer inner, int maxStopsPerZone = 400) : IRouteOptimizer
 {
     public RoutingSolution Solve(RoutingProblem problem, SolveOptions options, CancellationToken cancellationToken = default)
     {
