@@ -37,6 +37,19 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
         await (await b.Owner.Client.PostAsJsonAsync($"/api/v1/merchants/{b.Merchant.Id}/lots", new { productId = bProduct.Id, lot = bLot }, Ct))
             .ShouldHave(HttpStatusCode.Created);
 
+        // A delivery order of B's, so the dispatch endpoints have a job of B's to refuse.
+        var bDelivery = await NewStoreAsync(b.Merchant, deliveryRadiusKm: 5);
+        await CountAsync(b.Owner.Client, bDelivery.Id, b[0].Id, 5);
+        var deliveryOrder = await (await PlaceAsync(bConsumer, bDelivery.Id, [new Line(b[0].Id, 1)], fulfillment: new
+        {
+            type = "delivery",
+            address = "上海市黄浦区南京东路 1 号",
+            location = new { lat = CentreLat + 0.005, lng = CentreLng },
+        })).ShouldHave(HttpStatusCode.Created);
+        await (await PayAsync(bConsumer, Id(deliveryOrder))).ShouldHave(HttpStatusCode.OK);
+        var board = await (await b.Owner.Client.GetAsync($"/api/v1/stores/{bDelivery.Id}/dispatch/jobs", Ct)).ShouldHave(HttpStatusCode.OK);
+        var bJob = board.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("orderId").GetGuid() == Id(deliveryOrder)).GetProperty("jobId").GetGuid();
+
         // The outsiders: the owner of another merchant (with its own store), and a consumer who never bought from B.
         var a = await NewShopAsync((100, 1));
         var stranger = await NewUserAsync("路人");
@@ -50,6 +63,7 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
             ["saleId"] = bSale.ToString(),
             ["gtin"] = bProduct.Gtin14!,
             ["lot"] = bLot,
+            ["jobId"] = bJob.ToString(),
         };
         var secrets = ids.Values.Where(v => v != b[0].Id.ToString() && v != b.Store.Id.ToString() && v != b.Merchant.Id.ToString()).Append("B 家的秘密茶").ToList();
 
