@@ -50,7 +50,11 @@ public sealed class HomeAndAccountTests(BrowserApp app) : BrowserTest(app)
         await page.ClickAsync("main form button[type=submit]");
         (await page.InnerTextAsync("[data-testid=password-error]")).ShouldContain("8");
 
+        // The enhanced form post may still be patching the page after the error shows; type once it is done,
+        // or the patch can clear what was typed.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.FillAsync("#password", "a long enough password");
+        (await page.InputValueAsync("#password")).ShouldBe("a long enough password");
         await page.ClickAsync("main form button[type=submit]");
         await page.WaitForURLAsync(u => !u.Contains("/signup", StringComparison.Ordinal));
         (await page.Locator("text=我的订单").CountAsync()).ShouldBeGreaterThan(0);

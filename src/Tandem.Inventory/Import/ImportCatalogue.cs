@@ -38,6 +38,9 @@ internal static class ImportCatalogue
     public const int MaxRows = 2000;
     public const int MaxNameLength = 200;
 
+    /// <summary>Passes over a file whose GTINs other imports keep creating first.</summary>
+    private const int MaxAttempts = 12;
+
     public static async Task<Results<Ok<ImportCatalogueResponse>, ProblemHttpResult>> Handle(
         Guid merchantId, ImportCatalogueRequest request, ClaimsPrincipal user, IMerchantAccess access, IStoreDirectory stores,
         IProductUpserts products, StoreStock stock, TandemDbContext db, CancellationToken ct)
@@ -147,9 +150,12 @@ internal static class ImportCatalogue
             {
                 return TypedResults.Ok(await UnitOfWork.RetryOnConflictAsync(() => WriteAsync(valid, merchantId, actor, products, stock, db, ct)));
             }
-            catch (DbUpdateException) when (attempt < 3)
+            catch (DbUpdateException) when (attempt < MaxAttempts)
             {
-                // A product with one of these GTINs was created concurrently (the unique index decided): the next pass updates it.
+                // A product with one of these GTINs was created concurrently (the unique index decided): the next pass
+                // updates it. Each lost pass means another import committed, so the passes needed are bounded by the
+                // imports running at once.
+                await Task.Delay(Random.Shared.Next(1, 20 * attempt), ct);
             }
         }
     }

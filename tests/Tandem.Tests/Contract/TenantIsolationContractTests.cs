@@ -22,13 +22,18 @@ namespace Tandem.Tests.Contract;
 /// </summary>
 public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTest(app)
 {
+    /// <summary>Route parameters that name no resource of anyone's (a file format).</summary>
+    private static readonly HashSet<string> NotIds = new(StringComparer.Ordinal) { "format" };
+
     [Fact]
     public async Task No_staff_or_consumer_endpoint_lets_an_outsider_reach_another_merchants_resources()
     {
         // B: a shop with stock, a paid order of its consumer, a counter sale and a registered lot.
         var b = await NewShopAsync((1800, 20));
         var bConsumer = await NewUserAsync("顾客");
-        var bOrder = Id(await PaidOrderAsync(bConsumer, b, (0, 1)));
+        var bPaid = await PaidOrderAsync(bConsumer, b, (0, 1));
+        var bOrder = Id(bPaid);
+        var bPayment = bPaid.GetProperty("payment").GetProperty("paymentId").GetGuid();
         var sale = await (await PosSaleAsync(b, (0, 1))).ShouldHave(HttpStatusCode.Created);
         var bSale = sale.GetProperty("saleId").GetGuid();
         var gtin = NewGtin13();
@@ -36,6 +41,13 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
         var bLot = $"L{Guid.NewGuid():N}"[..12].ToUpperInvariant();
         await (await b.Owner.Client.PostAsJsonAsync($"/api/v1/merchants/{b.Merchant.Id}/lots", new { productId = bProduct.Id, lot = bLot }, Ct))
             .ShouldHave(HttpStatusCode.Created);
+
+        // An EPCIS event B captured, and its capture job.
+        var bEvent = $"urn:uuid:{Guid.NewGuid()}";
+        var capture = await (await b.Owner.Client.PostAsync("/epcis/capture", new StringContent(
+            Traceability.TraceApiTest.DocumentOf(Traceability.TraceApiTest.ObjectEvent($"urn:epc:id:sgtin:0614141.107346.{Random.Shared.Next(1, 999_999)}", eventId: bEvent)),
+            Encoding.UTF8, "application/ld+json"), Ct)).ShouldHave(HttpStatusCode.Accepted);
+        var bCapture = capture.GetProperty("captureID").GetString()!;
 
         // A delivery order of B's, so the dispatch endpoints have a job of B's to refuse.
         var bDelivery = await NewStoreAsync(b.Merchant, deliveryRadiusKm: 5);
@@ -64,13 +76,20 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
             ["gtin"] = bProduct.Gtin14!,
             ["lot"] = bLot,
             ["jobId"] = bJob.ToString(),
+            ["eventId"] = bEvent,
+            ["captureId"] = bCapture,
+            ["paymentId"] = bPayment.ToString(),
         };
         var secrets = ids.Values.Where(v => v != b[0].Id.ToString() && v != b.Store.Id.ToString() && v != b.Merchant.Id.ToString()).Append("B 家的秘密茶").ToList();
 
-        var endpoints = ApiSurface.Endpoints(App.Services)
+        var scoped = ApiSurface.Endpoints(App.Services)
             .Where(e => e.Metadata.GetMetadata<EndpointAccess>()?.Audience is Audience.MerchantStaff or Audience.Consumer)
-            .Where(e => e.RoutePattern.Parameters.Any(p => ids.ContainsKey(p.Name)))
             .ToList();
+        // A new kind of id in a staff or consumer route must be added above, so the walk can aim it at B.
+        scoped.Where(e => e.RoutePattern.Parameters.Any(p => !ids.ContainsKey(p.Name) && !NotIds.Contains(p.Name)))
+            .Select(ApiSurface.Describe).ToList()
+            .ShouldBeEmpty("these endpoints take an id this test does not know how to give B");
+        var endpoints = scoped.Where(e => e.RoutePattern.Parameters.Any(p => ids.ContainsKey(p.Name))).ToList();
         endpoints.Count.ShouldBeGreaterThan(10, "the walk should find the staff and consumer endpoints");
 
         var before = await RowCountsAsync();
@@ -100,6 +119,19 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
                 if (secrets.FirstOrDefault(s => text.Contains(s, StringComparison.OrdinalIgnoreCase)) is { } leaked)
                 {
                     failures.Add($"{method} {url} as {who} leaked '{leaked}'");
+                }
+            }
+        }
+
+        // The caller-scoped reads (my orders, my merchant's events...) must not carry B's data either.
+        foreach (var endpoint in scoped.Where(e => e.RoutePattern.Parameters.Count == 0 && ApiSurface.Method(e) == "GET"))
+        {
+            foreach (var (who, client) in new[] { ("owner of another merchant", a.Owner.Client), ("another consumer", stranger.Client) })
+            {
+                var text = await (await client.GetAsync(endpoint.RoutePattern.RawText, Ct)).Content.ReadAsStringAsync(Ct);
+                if (secrets.FirstOrDefault(s => text.Contains(s, StringComparison.OrdinalIgnoreCase)) is { } leaked)
+                {
+                    failures.Add($"GET {endpoint.RoutePattern.RawText} as {who} leaked '{leaked}'");
                 }
             }
         }

@@ -150,7 +150,7 @@ public abstract class TraceApiTest(TandemApp app) : ApiTest(app)
         "{\"@context\": [\"https://ref.gs1.org/standards/epcis/epcis-context.jsonld\"], \"type\": \"EPCISDocument\", \"schemaVersion\": \"2.0\", "
         + "\"creationDate\": \"2026-11-26T08:00:00Z\", \"epcisBody\": {\"eventList\": [" + string.Join(",", events) + "]}}";
 
-    protected static string ObjectEvent(string epc, string bizStep = "receiving", string time = "2026-11-26T08:00:00+08:00", string action = "OBSERVE",
+    internal static string ObjectEvent(string epc, string bizStep = "receiving", string time = "2026-11-26T08:00:00+08:00", string action = "OBSERVE",
         string? location = null, string? eventId = null, string? extra = null)
     {
         var e = new JsonObject { ["type"] = "ObjectEvent" };
