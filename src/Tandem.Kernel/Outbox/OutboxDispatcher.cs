@@ -126,9 +126,11 @@ internal sealed class OutboxDispatcher(
 
         // The lease: the condition is evaluated again under the row lock (PostgreSQL re-checks a row
         // another transaction just updated; SQLite has one writer), so only one claim wins each message.
+        // It re-checks the due time too: between our look and our claim another dispatcher may have tried
+        // the message, failed and released it with a later NextAttemptAt, which this claim must respect.
         var leaseEnds = now + settings.LeaseDuration;
         var won = await messages
-            .Where(m => due.Contains(m.Id) && m.DispatchedAt == null && m.ParkedAt == null
+            .Where(m => due.Contains(m.Id) && m.DispatchedAt == null && m.ParkedAt == null && m.NextAttemptAt <= now
                 && (m.LockedUntil == null || m.LockedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, claim).SetProperty(m => m.LockedUntil, leaseEnds), ct);
         if (won == 0)
