@@ -101,6 +101,15 @@ internal sealed class OrderLifecycle(
     public async Task ReturnedAsync(Order order, Guid actor, CancellationToken ct)
     {
         await stock.ReturnAsync(order.StoreId, order.StockLines, StockReference(order), actor, ct);
+
+        // The consumer never got the goods: the whole payment goes back. The refund is decided here, in the return's
+        // transaction; the provider carries it out right after, or the payments module's retries do.
+        if (order is { PaymentStatus: PaymentStatus.Succeeded, PaymentId: { } paymentId }
+            && await payments.RequestRefundAsync(paymentId, "delivery_returned", ct) is { } status)
+        {
+            order.MirrorPayment(paymentId, status);
+        }
+
         outbox.Publish(new OrderReturned(NewId.Next(clock), Now, order.Id, order.MerchantId, order.StoreId, order.ConsumerId, Quantities(order)));
         await db.SaveChangesAsync(ct);
     }

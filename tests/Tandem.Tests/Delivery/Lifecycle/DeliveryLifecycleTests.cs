@@ -147,8 +147,19 @@ public abstract class DeliveryLifecycleTests(TandemApp app) : DeliveryTest(app)
 
             await (await courier.Client.PostAsync($"/api/v1/delivery/jobs/{JobIdOf(mine)}/return", null, Ct)).ShouldBeProblem(HttpStatusCode.NotFound, "not_found");
             await (await shop.Staff.Client.PostAsync($"/api/v1/delivery/jobs/{JobIdOf(mine)}/return", null, Ct)).ShouldHave(HttpStatusCode.OK);
-            (await OrderAsync(consumer.Client, IdOf(order))).GetProperty("status").GetString().ShouldBe("returned");
+            var returned = await OrderAsync(consumer.Client, IdOf(order));
+            returned.GetProperty("status").GetString().ShouldBe("returned");
             (await StockAsync(shop, shop[0].Id)).GetProperty("onHand").GetInt64().ShouldBe(20);
+
+            // The consumer never got the goods: the payment is refunded in full (decided at once, confirmed by the provider).
+            returned.GetProperty("payment").GetProperty("status").GetString().ShouldBeOneOf("refund_pending", "refunded");
+            for (var i = 0; i < 120 && returned.GetProperty("payment").GetProperty("status").GetString() == "refund_pending"; i++)
+            {
+                await Task.Delay(500, Ct);
+                returned = await OrderAsync(consumer.Client, IdOf(order));
+            }
+
+            returned.GetProperty("payment").GetProperty("status").GetString().ShouldBe("refunded");
             var last = (await MovementsAsync(shop, shop[0].Id)).Last();
             last.GetProperty("reason").GetString().ShouldBe("return");
             last.GetProperty("delta").GetInt64().ShouldBe(2);
