@@ -35,8 +35,6 @@ internal sealed class DispatchPlanner(
 {
     private DeliveryOptions Settings => options.Value;
 
-    public async Task<DispatchResult> RunAsync(SolveOptions? solve, CancellationToken ct) => (await PlanAsync(solve, ct))?.Result ?? DispatchResult.Nothing;
-
     public async Task<DispatchPlan?> PlanAsync(SolveOptions? solve, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;

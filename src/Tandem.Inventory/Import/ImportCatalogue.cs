@@ -77,7 +77,7 @@ internal static class ImportCatalogue
 
             var name = checks.Name($"{at}.name", row.Name, MaxNameLength);
             var price = checks.NonNegativeMoney($"{at}.price", row.Price);
-            if (checks.Has($"{at}.price") is false && price.Currency != Money.Cny)
+            if (price.Currency != Money.Cny)
             {
                 checks.Add($"{at}.price.currency", "v1 trades in CNY only");
             }

@@ -24,7 +24,7 @@ internal static class Capture
     public const int CaptureLimit = 10_000;
 
     public static async Task<Results<Accepted<CaptureJobResponse>, ProblemHttpResult>> Document(
-        HttpContext http, MerchantScope scopes, EventLog log, CancellationToken ct)
+        HttpContext http, MerchantScope scopes, EventLog log, TimeProvider clock, CancellationToken ct)
     {
         var (scope, denied) = await scopes.ForWriteAsync(http, MerchantRole.Staff, ct);
         if (denied is not null)
@@ -69,7 +69,7 @@ internal static class Capture
                 return problem;
             }
 
-            var job = Job(appended!.CaptureId, appended.Events.Count > 0 ? appended.Events[0].RecordTime : DateTime.UtcNow, appended.Events.Count);
+            var job = Job(appended!.CaptureId, appended.Events.Count > 0 ? appended.Events[0].RecordTime : clock.GetUtcNow().UtcDateTime, appended.Events.Count);
             return TypedResults.Accepted($"/epcis/capture/{appended.CaptureId}", job);
         }
     }
