@@ -7,7 +7,30 @@ namespace Tandem.Web;
 /// <summary>UI strings in Simplified Chinese and English, chosen by the request culture.</summary>
 public sealed partial class UiText
 {
-    private static readonly Dictionary<string, (string Zh, string En)> Texts = new(StringComparer.Ordinal)
+    // Each area of the app keeps its strings in its own partial file (UiText.Delivery.cs, …) and adds them here.
+    // Built on first use, once every part's own initialiser has run (partial files have no initialisation order).
+    private static Dictionary<string, (string Zh, string En)> Texts => AllTexts.Value;
+
+    private static class AllTexts
+    {
+        public static readonly Dictionary<string, (string Zh, string En)> Value = Merge(CoreTexts, DeliveryTexts, TraceTexts);
+    }
+
+    private static Dictionary<string, (string Zh, string En)> Merge(params Dictionary<string, (string Zh, string En)>[] parts)
+    {
+        var all = new Dictionary<string, (string Zh, string En)>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            foreach (var (key, text) in part)
+            {
+                all.Add(key, text); // a key defined twice is a bug: fail at start-up, not show the wrong words
+            }
+        }
+
+        return all;
+    }
+
+    private static readonly Dictionary<string, (string Zh, string En)> CoreTexts = new(StringComparer.Ordinal)
     {
         ["app.name"] = ("同行 Tandem", "Tandem"),
         ["home.tagline"] = ("一个货架，线上线下同时卖。", "One shelf, sold online and at the counter."),

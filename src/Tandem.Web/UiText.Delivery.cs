@@ -1,0 +1,8 @@
+namespace Tandem.Web;
+
+public sealed partial class UiText
+{
+    private static readonly Dictionary<string, (string Zh, string En)> DeliveryTexts = new(StringComparer.Ordinal)
+    {
+    };
+}
