@@ -50,6 +50,7 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        _writers.Dispose();
         if (Postgres)
         {
             NpgsqlConnection.ClearAllPools();
@@ -131,6 +132,7 @@ internal sealed class RawCheckout : IAsyncDisposable
         for (var attempt = 0; ; attempt++)
         {
             var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+            using var writer = await WriterAsync();
             await using var transaction = await connection.BeginTransactionAsync();
             foreach (var (productId, quantity, _) in sorted)
             {
@@ -212,7 +214,16 @@ internal sealed class RawCheckout : IAsyncDisposable
                 Add(insert, "@false", false);
                 Add(insert, "@now", now);
                 Add(insert, "@expires", now.AddMinutes(15));
-                await insert.ExecuteNonQueryAsync();
+                try
+                {
+                    await insert.ExecuteNonQueryAsync();
+                }
+                catch (DbException) when (attempt < 3)
+                {
+                    // A pickup code another open order drew at the same moment: the unique index refused it; draw again.
+                    await transaction.RollbackAsync();
+                    continue;
+                }
             }
 
             for (var i = 0; i < sorted.Length; i++)
@@ -260,6 +271,7 @@ internal sealed class RawCheckout : IAsyncDisposable
     private async Task<Guid> StartPaymentAsync(Guid orderId, long total, Guid merchantId, Guid consumerId)
     {
         await using var connection = await OpenAsync();
+        using var writer = await WriterAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         int version;
@@ -302,6 +314,7 @@ internal sealed class RawCheckout : IAsyncDisposable
     private async Task<bool> ApplyApprovalAsync(Guid orderId, Guid paymentId, Guid storeId, Guid merchantId, Guid consumerId, long total)
     {
         await using var connection = await OpenAsync();
+        using var writer = await WriterAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         await using (var seen = Command(connection, transaction,
@@ -368,6 +381,28 @@ internal sealed class RawCheckout : IAsyncDisposable
         Add(insert, "@payload", JsonSerializer.Serialize(payload, JsonSerializerOptions.Web));
         Add(insert, "@now", now);
         await insert.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// SQLite has one writer: like the host (SqliteWriteGate), the baseline queues its writers in memory rather than
+    /// letting them poll for the lock. No-op on PostgreSQL.
+    /// </summary>
+    private async Task<IDisposable?> WriterAsync()
+    {
+        if (Postgres)
+        {
+            return null;
+        }
+
+        await _writers.WaitAsync();
+        return new Releaser(_writers);
+    }
+
+    private readonly SemaphoreSlim _writers = new(1, 1);
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
     }
 
     private async Task<DbConnection> OpenAsync()

@@ -24,7 +24,7 @@ internal sealed class Checkout : IScenario
             Concurrency: int.Parse(Stats.Option(args, "--concurrency", "32"), CultureInfo.InvariantCulture),
             Consumers: int.Parse(Stats.Option(args, "--consumers", "64"), CultureInfo.InvariantCulture),
             Products: int.Parse(Stats.Option(args, "--products", "20"), CultureInfo.InvariantCulture),
-            WarmUp: int.Parse(Stats.Option(args, "--warmup", "300"), CultureInfo.InvariantCulture),
+            WarmUp: int.Parse(Stats.Option(args, "--warmup", "1500"), CultureInfo.InvariantCulture),
             SqliteBusyTimeoutMs: int.Parse(Stats.Option(args, "--raw-busy-timeout", "0"), CultureInfo.InvariantCulture),
             PlaceOnly: args.Contains("--place-only"));
 

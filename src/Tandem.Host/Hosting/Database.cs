@@ -73,12 +73,13 @@ internal static class Database
         // One interceptor instance for every context: EF Core keys its internal service provider on the options, so a
         // new instance per context would build a new provider each time.
         var busyTimeout = new SqliteBusyTimeout(milliseconds: 30_000);
+        var writeGate = new SqliteWriteGate(patience: TimeSpan.FromSeconds(30));
         services.AddDbContext<TandemDbContext>(options =>
         {
             if (provider == DatabaseProvider.Sqlite)
             {
                 options.UseSqlite(connectionString, o => o.MigrationsAssembly("Tandem.Migrations.Sqlite"))
-                    .AddInterceptors(busyTimeout);
+                    .AddInterceptors(busyTimeout, writeGate);
             }
             else
             {

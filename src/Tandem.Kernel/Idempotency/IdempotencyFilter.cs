@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tandem.Kernel.Http;
@@ -14,9 +16,13 @@ namespace Tandem.Kernel.Idempotency;
 
 /// <summary>
 /// The <c>Idempotency-Key</c> contract of API.md as an endpoint filter. The filter owns the request's
-/// transaction: it claims the key (a lease committed on its own), begins the transaction, runs the
-/// handler (whose units of work join it through savepoints), executes the answer into a buffer, stores
-/// the answer under the key in the same transaction as the effect, commits, and only then sends it.
+/// transaction: it looks the key up (an earlier answer is replayed), begins the transaction, records the key as
+/// running in it, runs the handler (whose units of work join it through savepoints), executes the answer into a
+/// buffer, stores the answer under the key, commits key and effect together, and only then sends the answer.
+/// A retry while the first request runs is told <c>idempotency_key_in_use</c> at once when it reaches the same host;
+/// on another host the key's primary key makes it wait for the first to end and then get its answer. Recording the
+/// key in the effect's own transaction (rather than as a lease committed first) saves a commit per request, which on
+/// SQLite, with one writer and a disk sync per commit, is most of a request's cost.
 /// </summary>
 internal sealed class IdempotencyFilter : IEndpointFilter
 {
@@ -39,36 +45,81 @@ internal sealed class IdempotencyFilter : IEndpointFilter
 
         var services = http.RequestServices;
         var keys = services.GetRequiredService<IdempotencyKeys>();
+        var running = services.GetRequiredService<RunningKeys>();
         var db = services.GetRequiredService<TandemDbContext>();
         var ct = http.RequestAborted;
         var scope = ScopeOf(http);
         var hash = await FingerprintAsync(http, context.Arguments, services);
 
-        var claim = await keys.ClaimAsync(scope, key, hash, CancellationToken.None);
-        switch (claim.Outcome)
+        for (var attempt = 0; ; attempt++)
         {
-            case ClaimOutcome.Reused:
-                return ApiProblem.Conflict("idempotency_key_reused",
-                    "This Idempotency-Key was used with a different request body.");
-            case ClaimOutcome.InUse:
-                return InUse();
-            case ClaimOutcome.Replay:
-                await ReplayAsync(http, claim.Record!);
-                return Results.Empty;
-        }
+            var earlier = await keys.LookUpAsync(scope, key, hash, CancellationToken.None);
+            switch (earlier?.Outcome)
+            {
+                case ClaimOutcome.Reused:
+                    return ApiProblem.Conflict("idempotency_key_reused",
+                        "This Idempotency-Key was used with a different request body.");
+                case ClaimOutcome.InUse:
+                    return InUse();
+                case ClaimOutcome.Replay:
+                    await ReplayAsync(http, earlier.Record!);
+                    return Results.Empty;
+            }
 
-        var request = services.GetRequiredService<IdempotentRequest>();
-        request.Active = new ActiveKey(scope, key, claim.Token);
+            // A request with this key still running in this host; on another host the primary key decides below.
+            if (attempt >= 5 || !running.TryEnter(scope, key))
+            {
+                return InUse();
+            }
+
+            try
+            {
+                // Claimed means an earlier request's lease ran out before it committed anything: its row is ours now.
+                var token = earlier?.Token ?? Guid.NewGuid();
+                if (await RunAsync(context, next, http, keys, db, scope, key, hash, token, addKey: earlier is null, ct) is { } answer)
+                {
+                    return answer;
+                }
+            }
+            finally
+            {
+                running.Exit(scope, key);
+            }
+
+            // Another request saved this key first: look again (its answer, or its body differs, or it is still running).
+        }
+    }
+
+    /// <summary>Runs the request in a transaction that records the key; null when another request recorded it first.</summary>
+    private static async Task<object?> RunAsync(
+        EndpointFilterInvocationContext context, EndpointFilterDelegate next, HttpContext http, IdempotencyKeys keys, TandemDbContext db,
+        string scope, string key, string hash, Guid token, bool addKey, CancellationToken ct)
+    {
+        var request = http.RequestServices.GetRequiredService<IdempotentRequest>();
         CapturedResponse captured;
         try
         {
             await db.Database.BeginTransactionAsync(ct);
+            if (addKey)
+            {
+                try
+                {
+                    await keys.AddRunningAsync(scope, key, hash, token, ct);
+                }
+                catch (DbUpdateException)
+                {
+                    await RollbackAsync(db);
+                    return null;
+                }
+            }
+
+            request.Active = new ActiveKey(scope, key, token);
             var result = await next(context);
             captured = await ExecuteIntoBufferAsync(http, result);
             if (captured.Status >= 500)
             {
                 await RollbackAsync(db);
-                await keys.ReleaseAsync(scope, key, claim.Token, CancellationToken.None);
+                await ReleaseTakenOverAsync(keys, scope, key, token, addKey);
                 await WriteAsync(http, captured, replayed: false);
                 return Results.Empty;
             }
@@ -79,7 +130,7 @@ internal sealed class IdempotencyFilter : IEndpointFilter
                 await db.Database.BeginTransactionAsync(CancellationToken.None);
             }
 
-            if (!await keys.StoreAnswerAsync(scope, key, claim.Token, IdempotencyState.Completed, captured, CancellationToken.None))
+            if (!await keys.StoreAnswerAsync(scope, key, token, IdempotencyState.Completed, captured, CancellationToken.None))
             {
                 await RollbackAsync(db);
                 http.Response.Clear();
@@ -97,7 +148,7 @@ internal sealed class IdempotencyFilter : IEndpointFilter
         catch
         {
             await RollbackAsync(db);
-            await keys.ReleaseAsync(scope, key, claim.Token, CancellationToken.None);
+            await ReleaseTakenOverAsync(keys, scope, key, token, addKey);
             throw;
         }
         finally
@@ -107,6 +158,18 @@ internal sealed class IdempotencyFilter : IEndpointFilter
 
         await WriteAsync(http, captured, replayed: false);
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// A failed request gives its key back. A key this request added rolled back with it; one it took over from a
+    /// request that died was committed before, so it is deleted (unless a checkpoint committed an answer meanwhile).
+    /// </summary>
+    private static async Task ReleaseTakenOverAsync(IdempotencyKeys keys, string scope, string key, Guid token, bool added)
+    {
+        if (!added)
+        {
+            await keys.ReleaseAsync(scope, key, token, CancellationToken.None);
+        }
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult InUse() => ApiProblem.Conflict("idempotency_key_in_use",
@@ -286,6 +349,16 @@ internal sealed class IdempotencyFilter : IEndpointFilter
 }
 
 internal sealed record ActiveKey(string Scope, string Key, Guid Token);
+
+/// <summary>The keys of requests running in this host, so a retry that arrives meanwhile is told at once.</summary>
+internal sealed class RunningKeys
+{
+    private readonly ConcurrentDictionary<(string Scope, string Key), byte> _running = new();
+
+    public bool TryEnter(string scope, string key) => _running.TryAdd((scope, key), 0);
+
+    public void Exit(string scope, string key) => _running.TryRemove((scope, key), out _);
+}
 
 internal sealed class IdempotencyLeaseLostException() : Exception("Another request took over this Idempotency-Key.");
 

@@ -31,52 +31,58 @@ internal sealed class IdempotencyKeys(TandemDbContext db, TimeProvider clock, IO
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>Claims the key as a lease committed on its own, before the request's transaction begins.</summary>
-    public async Task<Claim> ClaimAsync(string scope, string key, string hash, CancellationToken ct)
+    /// <summary>
+    /// What an earlier request with this key means for a new one: null when there is none (or it expired and was
+    /// removed), so the caller may run and record the key in its own transaction (<see cref="AddRunningAsync"/>).
+    /// </summary>
+    public async Task<Claim?> LookUpAsync(string scope, string key, string hash, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var token = Guid.NewGuid();
-            var now = Now;
             var existing = await Records.AsNoTracking().SingleOrDefaultAsync(r => r.Scope == scope && r.Key == key, ct);
-            if (existing is not null)
+            if (existing is null)
             {
-                if (await DecideAsync(existing, scope, key, hash, token, now, ct) is { } decided)
-                {
-                    return decided;
-                }
-
-                continue;
+                return null;
             }
 
-            var record = new IdempotencyRecord
+            if (await DecideAsync(existing, scope, key, hash, Guid.NewGuid(), Now, ct) is { } decided)
             {
-                Scope = scope,
-                Key = key,
-                RequestHash = hash,
-                State = IdempotencyState.Running,
-                LeaseToken = token,
-                LeaseExpiresAt = now + options.Value.Lease,
-                CreatedAt = now,
-                ExpiresAt = now + options.Value.Retention,
-            };
-            Records.Add(record);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return new Claim(ClaimOutcome.Claimed, token);
-            }
-            catch (DbUpdateException)
-            {
-                // Claimed by another request between our look and our insert: the unique primary key decided. Look again.
-            }
-            finally
-            {
-                db.Entry(record).State = EntityState.Detached;
+                return decided;
             }
         }
 
         return new Claim(ClaimOutcome.InUse, Guid.Empty);
+    }
+
+    /// <summary>
+    /// Records the key as running in the request's transaction, before its effect: the key commits with the effect
+    /// or not at all, so a request that dies leaves nothing behind and no lease to wait out. A concurrent request
+    /// with the same key (on another host) meets the primary key when it saves, waits for this one to end, fails,
+    /// and looks again.
+    /// </summary>
+    public async Task AddRunningAsync(string scope, string key, string hash, Guid token, CancellationToken ct)
+    {
+        var now = Now;
+        var record = new IdempotencyRecord
+        {
+            Scope = scope,
+            Key = key,
+            RequestHash = hash,
+            State = IdempotencyState.Running,
+            LeaseToken = token,
+            LeaseExpiresAt = now + options.Value.Lease,
+            CreatedAt = now,
+            ExpiresAt = now + options.Value.Retention,
+        };
+        Records.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.Entry(record).State = EntityState.Detached;
+        }
     }
 
     /// <summary>What an existing key means for a new request; null when it was removed and the claim should be tried again.</summary>

@@ -20,6 +20,7 @@ public static class IdempotencyServices
         services.Configure<IdempotencyOptions>(configuration.GetSection("Tandem:Idempotency"));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModuleModel, IdempotencyModel>());
         services.TryAddScoped<IdempotencyKeys>();
+        services.TryAddSingleton<RunningKeys>();
         services.TryAddScoped(sp => new IdempotentRequest(
             sp.GetRequiredService<TandemDbContext>(), sp.GetRequiredService<IdempotencyKeys>(), sp.GetRequiredService<IOptions<JsonOptions>>()));
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, BufferKeyedRequests>());

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -77,29 +76,26 @@ internal sealed class OutboxDispatcher(
         }
 
         metrics.Claimed(batch.Count);
-        var delivered = new ConcurrentBag<OutboxMessage>();
+        var delivered = new List<OutboxMessage>();
         try
         {
-            await Parallel.ForEachAsync(
-                batch,
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Concurrency), CancellationToken = ct },
-                async (message, token) =>
+            var errors = await delivery.DeliverBatchAsync(batch, settings.Concurrency, ct);
+            foreach (var message in batch)
+            {
+                if (errors.TryGetValue(message.Id, out var error))
                 {
-                    var error = await delivery.DeliverAsync(message, token);
-                    if (error is null)
-                    {
-                        delivered.Add(message);
-                    }
-                    else
-                    {
-                        await RecordFailureAsync(message, error, settings, token);
-                    }
-                });
+                    await RecordFailureAsync(message, error, settings, ct);
+                }
+                else
+                {
+                    delivered.Add(message);
+                }
+            }
         }
         finally
         {
             // Record what was delivered even when shutting down, and hand back the rest at once.
-            await FinishAsync(claim, batch, [.. delivered], ct.IsCancellationRequested ? CancellationToken.None : ct);
+            await FinishAsync(claim, batch, delivered, ct.IsCancellationRequested ? CancellationToken.None : ct);
         }
 
         return batch.Count;

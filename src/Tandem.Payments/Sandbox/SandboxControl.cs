@@ -88,8 +88,9 @@ internal static class SandboxControl
     }
 
     public static async Task<Results<Ok<SandboxLedgerResponse>, ProblemHttpResult>> Ledger(
-        Guid paymentId, ClaimsPrincipal user, TandemDbContext db, CancellationToken ct)
+        Guid paymentId, ClaimsPrincipal user, TandemDbContext db, SandboxNotifier notifier, CancellationToken ct)
     {
+        await notifier.FlushMarksAsync(ct); // the sandbox's books include the deliveries it has not written down yet
         var payment = await LedgerOfPayerAsync(db, paymentId, user, ct);
         if (payment is null)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,7 +21,7 @@ internal sealed record SandboxNotificationBody(string NotificationId, Guid Payme
 /// </summary>
 internal sealed partial class SandboxNotifier(
     IHttpClientFactory httpClients, IOptions<SandboxOptions> options, IServer server, IServiceScopeFactory scopes,
-    TimeProvider clock, ILogger<SandboxNotifier> logger)
+    TimeProvider clock, ILogger<SandboxNotifier> logger) : IDisposable
 {
     public const string HttpClientName = "tandem-sandbox-callbacks";
     public const string CallbackPath = "/api/v1/payments/callbacks/sandbox";
@@ -61,6 +62,7 @@ internal sealed partial class SandboxNotifier(
     /// <summary>Retries what is due; run by the background loop on every host (a double delivery is a repeat the receiver ignores).</summary>
     public async Task RedeliverDueAsync(CancellationToken ct)
     {
+        await FlushMarksAsync(ct);
         List<SandboxNotification> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -106,20 +108,89 @@ internal sealed partial class SandboxNotifier(
 
     private async Task RecordAttemptAsync(string id, bool delivered, CancellationToken ct)
     {
+        if (delivered)
+        {
+            MarkDelivered(id);
+            return;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
         var notifications = db.Set<SandboxNotification>().Where(n => n.Id == id);
-        if (delivered)
+        var row = await notifications.AsNoTracking().SingleAsync(ct);
+        var next = now + TimeSpan.FromSeconds(Math.Min(600, 2 << Math.Min(row.Attempts, 9)));
+        await notifications.Where(n => n.DeliveredAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(n => n.Attempts, n => n.Attempts + 1).SetProperty(n => n.NextAttemptAt, next), ct);
+    }
+
+    // Deliveries are marked in the sandbox's books a moment later, many in one statement, as a provider's own
+    // bookkeeping would be: a mark lost in a crash only means the notification is sent again after its retry
+    // delay, and the receiver ignores a notification it has already applied.
+    private static readonly TimeSpan MarkDelay = TimeSpan.FromMilliseconds(200);
+    private readonly ConcurrentQueue<string> _deliveredMarks = new();
+    private int _flushScheduled;
+
+    private void MarkDelivered(string id)
+    {
+        _deliveredMarks.Enqueue(id);
+        if (Interlocked.Exchange(ref _flushScheduled, 1) == 0)
         {
-            await notifications.ExecuteUpdateAsync(u => u.SetProperty(n => n.DeliveredAt, now).SetProperty(n => n.Attempts, n => n.Attempts + 1), ct);
+            _ = FlushSoonAsync();
         }
-        else
+    }
+
+    private async Task FlushSoonAsync()
+    {
+        await Task.Delay(MarkDelay);
+        Interlocked.Exchange(ref _flushScheduled, 0);
+        try
         {
-            var row = await notifications.AsNoTracking().SingleAsync(ct);
-            var next = now + TimeSpan.FromSeconds(Math.Min(600, 2 << Math.Min(row.Attempts, 9)));
-            await notifications.Where(n => n.DeliveredAt == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(n => n.Attempts, n => n.Attempts + 1).SetProperty(n => n.NextAttemptAt, next), ct);
+            await FlushMarksAsync(CancellationToken.None);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host is stopping: the marks are lost like a crash would lose them.
+        }
+        catch (Exception e)
+        {
+            LogMarksFailed(e);
+        }
+    }
+
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+
+    public void Dispose() => _flushing.Dispose();
+
+    /// <summary>Writes the delivery marks waiting in memory (up to 500 per statement); a flush under way is waited for.</summary>
+    internal async Task FlushMarksAsync(CancellationToken ct)
+    {
+        await _flushing.WaitAsync(ct);
+        try
+        {
+            await WriteMarksAsync(ct);
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    private async Task WriteMarksAsync(CancellationToken ct)
+    {
+        while (!_deliveredMarks.IsEmpty)
+        {
+            var ids = new List<string>();
+            while (ids.Count < 500 && _deliveredMarks.TryDequeue(out var id))
+            {
+                ids.Add(id);
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            var now = clock.GetUtcNow().UtcDateTime;
+            await db.Set<SandboxNotification>().Where(n => ids.Contains(n.Id) && n.DeliveredAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(n => n.DeliveredAt, now).SetProperty(n => n.Attempts, n => n.Attempts + 1), ct);
         }
     }
 
@@ -143,6 +214,9 @@ internal sealed partial class SandboxNotifier(
 
         return address.TrimEnd('/') + CallbackPath;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Recording sandbox deliveries failed; those notifications will be sent again")]
+    private partial void LogMarksFailed(Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "Sandbox callback {NotificationId} was answered {Status}")]
     private partial void LogRefused(string notificationId, int status);
