@@ -95,6 +95,10 @@ public sealed partial class DeliveryLoopTests(BrowserApp app) : BrowserTest(app)
         await Assertions.Expect(phone.Locator("li.stop[data-stop=dropoff]")).ToContainTextAsync("解放路 100 号");
         (await pickup.Locator("[data-testid=navigate]").GetAttributeAsync("href")).ShouldStartWith("https://uri.amap.com/navigation?to=");
         await ScreenshotAsync(phone, "courier-route-phone");
+        await phone.SetViewportSizeAsync(360, 740); // the narrowest phone we support: nothing may stick out sideways
+        (await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(360);
+        await ScreenshotAsync(phone, "courier-route-360");
+        await phone.SetViewportSizeAsync(PhoneTall.Width, PhoneTall.Height);
         await pickup.Locator("[data-testid=label-input]").FillAsync($"tandem:order:{orderId}");
         await pickup.Locator("[data-testid=confirm-pickup]").ClickAsync();
         var dropoff = phone.Locator("li.stop[data-stop=dropoff]");
