@@ -28,24 +28,8 @@ public sealed partial class DeliveryLoopTests(BrowserApp app) : BrowserTest(app)
         var courier = await NewCourierAsync();
 
         // The courier's phone: signs in, goes on shift on a scooter, and shares its position from the store's door.
-        await using var courierContext = await App.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = App.BaseAddress.ToString().TrimEnd('/'),
-            Locale = "zh-CN",
-            ViewportSize = PhoneTall,
-            TimezoneId = "Asia/Shanghai",
-            Permissions = ["geolocation"],
-            Geolocation = new Geolocation { Latitude = (float)storeLat, Longitude = (float)storeLng, Accuracy = 10 },
-        });
-        courierContext.SetDefaultTimeout(30_000);
-        var phone = await courierContext.NewPageAsync();
-        await SignInAsync(phone, courier, "/courier");
-        await phone.WaitForSelectorAsync(".courier[data-interactive=true]");
-        await phone.ClickAsync("label:has(input[value=scooter])");
-        await phone.FillAsync("#capacity", "8");
-        await phone.ClickAsync("[data-testid=shift-start]");
-        await Assertions.Expect(phone.Locator("[data-testid=shift-status]")).ToHaveTextAsync("在班");
-        await Assertions.Expect(phone.Locator("[data-testid=gps]")).ToContainTextAsync("正在上报位置");
+        await using var courierContext = await CourierPhoneAsync(storeLat, storeLng);
+        var phone = await StartShiftAsync(courierContext, courier);
 
         // The consumer orders for delivery on their phone and pays in the sandbox.
         var home = await NewPageAsync("zh-CN", PhoneTall);
@@ -140,6 +124,65 @@ public sealed partial class DeliveryLoopTests(BrowserApp app) : BrowserTest(app)
         await Assertions.Expect(home.Locator("[data-testid=delivery-code]")).ToHaveCountAsync(0);
         await Assertions.Expect(row).ToHaveCountAsync(0);
         (await OnHandAsync(shop, shop.Products[0])).ShouldBe(9);
+        await EndShiftAsync(courier);
+    }
+
+    [Fact]
+    public async Task A_courier_who_finds_nobody_home_reports_it_and_the_store_takes_the_goods_back()
+    {
+        var shop = await NewShopAsync(("桂花糕", 1500, 4));
+        var store = await GetAsync(shop.Owner.Token, $"/api/v1/stores/{shop.StoreId}");
+        var storeLat = store.GetProperty("location").GetProperty("lat").GetDouble();
+        var storeLng = store.GetProperty("location").GetProperty("lng").GetDouble();
+        var consumer = await NewUserAsync("小赵");
+        var courier = await NewCourierAsync();
+        await using var courierContext = await CourierPhoneAsync(storeLat, storeLng);
+        var phone = await StartShiftAsync(courierContext, courier);
+
+        // An order for delivery, paid, packed and dispatched, all through the API.
+        var order = await PostAsync(consumer.Token, "/api/v1/orders", new
+        {
+            storeId = shop.StoreId,
+            lines = new[] { new { productId = shop.Products[0].Id, quantity = 2 } },
+            fulfillment = new { type = "delivery", address = "杭州市上城区清泰街 8 号", location = new { lat = storeLat + 0.005, lng = storeLng } },
+        }, HttpStatusCode.Created, idempotencyKey: Guid.NewGuid().ToString("N"));
+        var orderId = order.GetProperty("orderId").GetGuid();
+        await PostAsync(consumer.Token, $"/api/v1/orders/{orderId}/pay", new { method = "sandbox" }, idempotencyKey: Guid.NewGuid().ToString("N"));
+        await PostAsync(shop.Owner.Token, $"/api/v1/orders/{orderId}/accept", new { });
+        await PostAsync(shop.Owner.Token, $"/api/v1/orders/{orderId}/ready", new { });
+        // The store's dispatcher hands it to this courier by hand (the other test's courier may still be on shift).
+        var jobs = await GetAsync(shop.Owner.Token, $"/api/v1/stores/{shop.StoreId}/dispatch/jobs");
+        var jobId = jobs.GetProperty("jobs")[0].GetProperty("jobId").GetGuid();
+        await PostAsync(shop.Owner.Token, $"/api/v1/delivery/jobs/{jobId}/assign", new { courierId = courier.Id });
+
+        // English this time: pickup, then nobody answers the door.
+        await phone.GotoAsync("/culture/en?returnUrl=%2Fcourier");
+        await phone.WaitForSelectorAsync(".courier[data-interactive=true]");
+        var pickup = phone.Locator("li.stop[data-stop=pickup]");
+        await pickup.Locator("[data-testid=label-input]").FillAsync("not-a-label");
+        await pickup.Locator("[data-testid=confirm-pickup]").ClickAsync();
+        await Assertions.Expect(pickup.Locator("[data-testid=stop-error]")).ToBeVisibleAsync();
+        await pickup.Locator("[data-testid=label-input]").FillAsync($"tandem:order:{orderId}");
+        await pickup.Locator("[data-testid=confirm-pickup]").ClickAsync();
+        var dropoff = phone.Locator("li.stop[data-stop=dropoff]");
+        await Assertions.Expect(dropoff).ToHaveAttributeAsync("data-status", "picked_up");
+        await dropoff.Locator("summary").ClickAsync();
+        await dropoff.Locator("button[data-reason=not_home]").ClickAsync();
+        await Assertions.Expect(phone.Locator("[data-testid=courier-message]")).ToContainTextAsync("take the goods back");
+        (await OnHandAsync(shop, shop.Products[0])).ShouldBe(2);
+
+        // The store's board shows the failed job; the goods are back on the shelf once staff say so.
+        var board = await NewPageAsync("en-US", Desk);
+        await SignInAsync(board, shop.Owner, $"/merchant/stores/{shop.StoreId}/dispatch");
+        var row = board.Locator($"[data-testid=jobs] tr[data-job]");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "failed");
+        await Assertions.Expect(row).ToContainTextAsync("Not at home");
+        await board.WaitForSelectorAsync("[data-testid=dispatch-live][data-interactive=true]");
+        await row.Locator("button", new() { HasText = "Goods are back" }).ClickAsync();
+        await Assertions.Expect(board.Locator("[data-testid=dispatch-message]")).ToContainTextAsync("Back in stock");
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        (await OnHandAsync(shop, shop.Products[0])).ShouldBe(4);
+        await EndShiftAsync(courier);
     }
 
     [Fact]
@@ -149,6 +192,43 @@ public sealed partial class DeliveryLoopTests(BrowserApp app) : BrowserTest(app)
         var page = await NewPageAsync("en-US", Phone);
         await SignInAsync(page, user, "/courier");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("not a courier");
+    }
+
+    /// <summary>A phone of its own (cookies, viewport) whose browser may read the location, standing at this point.</summary>
+    private async Task<IBrowserContext> CourierPhoneAsync(double lat, double lng)
+    {
+        var context = await App.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = App.BaseAddress.ToString().TrimEnd('/'),
+            Locale = "zh-CN",
+            ViewportSize = PhoneTall,
+            TimezoneId = "Asia/Shanghai",
+            Permissions = ["geolocation"],
+            Geolocation = new Geolocation { Latitude = (float)lat, Longitude = (float)lng, Accuracy = 10 },
+        });
+        context.SetDefaultTimeout(30_000);
+        return context;
+    }
+
+    /// <summary>Signs the courier in on their phone and starts a shift on a scooter; the phone starts sharing its position.</summary>
+    private static async Task<IPage> StartShiftAsync(IBrowserContext context, SeededUser courier)
+    {
+        var phone = await context.NewPageAsync();
+        await SignInAsync(phone, courier, "/courier");
+        await phone.WaitForSelectorAsync(".courier[data-interactive=true]");
+        await phone.ClickAsync("label:has(input[value=scooter])");
+        await phone.FillAsync("#capacity", "8");
+        await phone.ClickAsync("[data-testid=shift-start]");
+        await Assertions.Expect(phone.Locator("[data-testid=shift-status]")).ToHaveTextAsync("在班");
+        await Assertions.Expect(phone.Locator("[data-testid=gps]")).ToContainTextAsync("正在上报位置");
+        return phone;
+    }
+
+    /// <summary>Off shift, so later batches plan nothing for this courier (their token from a new sign-in carries the role).</summary>
+    private async Task EndShiftAsync(SeededUser courier)
+    {
+        var login = await PostAsync(null, "/api/v1/auth/login", new { phone = courier.Phone, password = courier.Password });
+        await PutAsync(login.GetProperty("accessToken").GetString()!, "/api/v1/courier/shift", new { onShift = false });
     }
 
     private async Task<string> AdminTokenAsync()
