@@ -36,7 +36,7 @@ public sealed partial class UiText
         ["courier.gps.unavailable"] = ("暂时无法定位", "Your position is not available right now"),
         ["courier.gps.off"] = ("休息时不上报位置", "Your position is not shared off shift"),
         ["courier.route"] = ("路线", "Your route"),
-        ["courier.route.count"] = ("{0} 站", "{0} stops"),
+        ["courier.route.count"] = ("{0} 站", "Stops: {0}"),
         ["courier.route.empty"] = ("暂时没有任务。系统每隔几秒派一次单，新任务会自动出现。", "No jobs right now. Jobs are planned every few seconds and appear here by themselves."),
         ["courier.route.offshift"] = ("开始接单后，这里会显示你的路线。", "Start your shift to get jobs."),
         ["courier.stop.pickup"] = ("取货", "Pick up"),

@@ -121,6 +121,7 @@ public sealed partial class DeliveryLoopTests(BrowserApp app) : BrowserTest(app)
 
         await WaitForTextAsync(home, "[data-testid=track-status]", "已送达");
         await WaitForTextAsync(home, "[data-testid=order-status]", "已送达");
+        await ScreenshotAsync(home, "consumer-delivered-phone");
         await Assertions.Expect(home.Locator("[data-testid=delivery-code]")).ToHaveCountAsync(0);
         await Assertions.Expect(row).ToHaveCountAsync(0);
         (await OnHandAsync(shop, shop.Products[0])).ShouldBe(9);
@@ -167,6 +168,7 @@ public sealed partial class DeliveryLoopTests(BrowserApp app) : BrowserTest(app)
         var dropoff = phone.Locator("li.stop[data-stop=dropoff]");
         await Assertions.Expect(dropoff).ToHaveAttributeAsync("data-status", "picked_up");
         await dropoff.Locator("summary").ClickAsync();
+        await ScreenshotAsync(phone, "courier-at-the-door-en");
         await dropoff.Locator("button[data-reason=not_home]").ClickAsync();
         await Assertions.Expect(phone.Locator("[data-testid=courier-message]")).ToContainTextAsync("take the goods back");
         (await OnHandAsync(shop, shop.Products[0])).ShouldBe(2);
@@ -178,6 +180,7 @@ public sealed partial class DeliveryLoopTests(BrowserApp app) : BrowserTest(app)
         await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "failed");
         await Assertions.Expect(row).ToContainTextAsync("Not at home");
         await board.WaitForSelectorAsync("[data-testid=dispatch-live][data-interactive=true]");
+        await ScreenshotAsync(board, "dispatch-failed-en");
         await row.Locator("button", new() { HasText = "Goods are back" }).ClickAsync();
         await Assertions.Expect(board.Locator("[data-testid=dispatch-message]")).ToContainTextAsync("Back in stock");
         await Assertions.Expect(row).ToHaveCountAsync(0);
