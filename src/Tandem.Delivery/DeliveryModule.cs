@@ -63,6 +63,8 @@ public static class DeliveryModule
             .WithName("ListDeliverySlots").WithSummary("The store's delivery slots still open for ordering today and tomorrow (or on `date`), with places left.");
         stores.MapGet("/dispatch/jobs", DispatchBoard.OfStore).ForMerchantStaff(staff)
             .WithName("ListStoreDeliveryJobs").WithSummary("The store's active and failed delivery jobs and the couriers carrying them (staff).");
+        stores.MapGet("/dispatch/couriers", DispatchBoard.CouriersForStore).ForMerchantStaff(staff)
+            .WithName("ListStoreDispatchCouriers").WithSummary("Couriers on shift a dispatcher may hand the store's jobs to: vehicle, capacity, active jobs and distance from the store, never their position (staff).");
         stores.MapPost("/dispatch/pickups", DispatchBoard.StorePickup).ForMerchantStaff(staff)
             .WithName("ConfirmDeliveryPickup").WithSummary("The courier collects: staff scan the job code on the courier's screen; the order goes out for delivery.");
         stores.MapGet("/delivery-stats", DeliveryStats.OfStore).ForMerchantStaff(staff)

@@ -38,6 +38,7 @@ public static class WebModule
         services.AddSingleton<Live.OrderFeed>();
         services.AddSingleton<Live.LiveSettings>();
         services.AddSingleton<Live.LiveSettingsView>();
+        services.AddSingleton<Delivery.DeliveryLiveSettings>();
         services.AddSignalR();
         services
             .AddIntegrationEventHandler<OrderPlaced, OrderEventsToLive>()

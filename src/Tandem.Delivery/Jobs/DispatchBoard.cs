@@ -24,6 +24,11 @@ public sealed record AssignJobRequest(Guid? CourierId);
 
 public sealed record DispatchCourierView(Guid CourierId, string Vehicle, int Capacity, bool OnShift, LocationDto? LastLocation, DateTime? LastSeenAt);
 
+/// <summary>A courier on shift as a store's dispatcher may see them: how far from the store, not where.</summary>
+public sealed record DispatchCandidateView(Guid CourierId, string Vehicle, int Capacity, bool OnShift, double? DistanceKm, int ActiveJobs, DateTime? LastSeenAt);
+
+public sealed record DispatchCandidateList(IReadOnlyList<DispatchCandidateView> Items);
+
 public sealed record DispatchBoardResponse(IReadOnlyList<DeliveryJobResponse> Jobs, IReadOnlyList<DispatchCourierView> Couriers);
 
 public sealed record DispatchBatchResponse(int Jobs, int Couriers, int Assigned, int Flagged, double Distance, long Iterations, double ElapsedMs);
@@ -47,6 +52,40 @@ internal static class DispatchBoard
             .Where(j => j.StoreId == storeId && (DeliveryJob.Active.Contains(j.Status) || j.Status == JobStatus.Failed))
             .OrderBy(j => j.WindowEnd).ToListAsync(ct);
         return TypedResults.Ok(await BoardAsync(db, jobs, ct));
+    }
+
+    /// <summary>
+    /// The couriers on shift, nearest to the store first, for a dispatcher who assigns a job by hand. Platform couriers work for
+    /// every store, so a store's staff learn only each courier's distance from the store, never their position.
+    /// </summary>
+    public static async Task<Results<Ok<DispatchCandidateList>, ProblemHttpResult>> CouriersForStore(
+        Guid storeId, ClaimsPrincipal user, IStoreDirectory stores, IMerchantAccess merchants, TandemDbContext db, PositionStream stream,
+        CancellationToken ct)
+    {
+        if (await StaffOfStoreAsync(storeId, user, stores, merchants, ct) is { } denied)
+        {
+            return denied;
+        }
+
+        var store = (await stores.FindAsync(storeId, ct))!;
+        var onShift = await db.Set<Courier>().AsNoTracking().Where(c => c.OnShift).OrderByDescending(c => c.LastSeenAt).Take(500).ToListAsync(ct);
+        var ids = onShift.Select(c => c.UserId).ToList();
+        var load = await db.Set<DeliveryJob>().AsNoTracking()
+            .Where(j => j.CourierId != null && ids.Contains(j.CourierId.Value) && DeliveryJob.Active.Contains(j.Status))
+            .GroupBy(j => j.CourierId!.Value).Select(g => new { CourierId = g.Key, Jobs = g.Count() })
+            .ToDictionaryAsync(x => x.CourierId, x => x.Jobs, ct);
+        return TypedResults.Ok(new DispatchCandidateList(onShift
+            .Select(c =>
+            {
+                // The live stream knows the newest point; the row catches up when the batch of points is written.
+                GeoPoint? at = stream.TryLast(c.UserId, out var p) ? new GeoPoint(p.Lat, p.Lng)
+                    : c is { LastLat: { } lat, LastLng: { } lng } ? new GeoPoint(lat, lng) : null;
+                return new DispatchCandidateView(c.UserId, c.Vehicle, c.Capacity, c.OnShift,
+                    at is { } point ? Math.Round(store.Location.DistanceKmTo(point), 2) : null,
+                    load.GetValueOrDefault(c.UserId), stream.TryLast(c.UserId, out var q) ? q.At : c.LastSeenAt);
+            })
+            .OrderBy(c => c.DistanceKm ?? double.MaxValue).ThenBy(c => c.ActiveJobs)
+            .ToList()));
     }
 
     public static async Task<Ok<DispatchBoardResponse>> All(TandemDbContext db, CancellationToken ct)

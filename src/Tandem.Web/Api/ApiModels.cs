@@ -67,7 +67,9 @@ public sealed record StaffResult(Guid UserId, string Role, string? DisplayName =
 
 public sealed record OrderLineJson(Guid ProductId, string Name, int Quantity, MoneyJson UnitPrice, MoneyJson LineTotal);
 
-public sealed record FulfillmentJson(string Type, string? Address = null, LocationJson? Location = null);
+public sealed record FulfillmentJson(string Type, string? Address = null, LocationJson? Location = null, WindowJson? Window = null);
+
+public sealed record WindowJson(DateTime Start, DateTime End);
 
 public sealed record PaymentRef(Guid PaymentId, string Status);
 
@@ -75,7 +77,7 @@ public sealed record OrderResult(
     Guid OrderId, Guid MerchantId, Guid StoreId, Guid ConsumerId, string Status, List<OrderLineJson> Lines,
     MoneyJson Subtotal, MoneyJson? DeliveryFee, MoneyJson Total, FulfillmentJson Fulfillment, PaymentRef? Payment,
     string? PickupCode, bool AtRisk, DateTime CreatedAt, DateTime? PaidAt, DateTime? AcceptedAt, DateTime? ReadyAt,
-    DateTime? CompletedAt, DateTime? CancelledAt, string? CancelReason, DateTime? ReservationExpiresAt)
+    DateTime? CompletedAt, DateTime? CancelledAt, string? CancelReason, DateTime? ReservationExpiresAt, string? DeliveryCode = null)
 {
     public bool IsOpen => Status is OrderStatus.AwaitingPayment or OrderStatus.Paid or OrderStatus.Accepted
         or OrderStatus.ReadyForPickup or OrderStatus.ReadyForDispatch;
@@ -106,4 +108,8 @@ public sealed record ProblemJson(int Status, string? Title, string? Detail, stri
 
     [JsonPropertyName("productIds")]
     public List<Guid>? ProductIds { get; init; }
+
+    /// <summary>Wrong delivery codes the courier may still enter before the job locks.</summary>
+    [JsonPropertyName("attemptsLeft")]
+    public int? AttemptsLeft { get; init; }
 }

@@ -16,6 +16,9 @@ namespace Tandem.Browser.Tests.Infrastructure;
 public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string SandboxSecret = "browser-test-sandbox-secret";
+
+    /// <summary>The platform admin (grants the courier role, runs a dispatch batch); register it with any password.</summary>
+    public const string AdminPhone = "13500000009";
     private const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "tandem-browser-tests", Guid.NewGuid().ToString("N"));
@@ -40,6 +43,9 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Tandem:Payments:Sandbox:Secret", SandboxSecret);
         // Live pages must update from the outbox push, not from their slow safety-net poll.
         builder.UseSetting("Tandem:Web:PollSeconds", "60");
+        builder.UseSetting("Tandem:Platform:AdminPhones:0", "+86" + AdminPhone);
+        // The courier's phone reports every 2 s, so a moving courier shows on the consumer's map within a few seconds.
+        builder.UseSetting("Tandem:Web:Delivery:GpsSeconds", "2");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 

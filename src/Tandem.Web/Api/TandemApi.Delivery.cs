@@ -1,0 +1,48 @@
+namespace Tandem.Web.Api;
+
+// Local delivery (docs/delivery.md): the courier's app, the store's dispatch board and the consumer's tracking.
+public sealed partial class TandemApi
+{
+    // --- The courier
+    public Task<CourierJson> CourierAsync(CancellationToken ct = default) => GetAsync<CourierJson>("courier", ct);
+
+    public Task<CourierJson> ShiftAsync(bool onShift, string? vehicle, int? capacity, CancellationToken ct = default) =>
+        SendAsync<CourierJson>(HttpMethod.Put, "courier/shift", new { onShift, vehicle, capacity }, ct: ct);
+
+    public Task<JobListJson> CourierJobsAsync(CancellationToken ct = default) => GetAsync<JobListJson>("courier/jobs", ct);
+
+    public Task<JobJson> CourierPickUpAsync(Guid jobId, string? orderCode, CancellationToken ct = default) =>
+        SendAsync<JobJson>(HttpMethod.Post, $"courier/jobs/{jobId}/pickup", new { orderCode }, ct: ct);
+
+    public Task<JobJson> CourierDeliverAsync(Guid jobId, string? deliveryCode, CancellationToken ct = default) =>
+        SendAsync<JobJson>(HttpMethod.Post, $"courier/jobs/{jobId}/deliver", new { deliveryCode }, ct: ct);
+
+    public Task<JobJson> CourierFailAsync(Guid jobId, string reason, CancellationToken ct = default) =>
+        SendAsync<JobJson>(HttpMethod.Post, $"courier/jobs/{jobId}/fail", new { reason }, ct: ct);
+
+    public Task<PositionsJson> PostPositionsAsync(IReadOnlyList<PositionPoint> points, CancellationToken ct = default) =>
+        SendAsync<PositionsJson>(HttpMethod.Post, "courier/positions", new { points }, ct: ct);
+
+    // --- The store's dispatcher
+    public Task<DispatchBoardJson> DispatchBoardAsync(Guid storeId, CancellationToken ct = default) =>
+        GetAsync<DispatchBoardJson>($"stores/{storeId}/dispatch/jobs", ct);
+
+    public Task<Page<DispatchCandidateJson>> DispatchCouriersAsync(Guid storeId, CancellationToken ct = default) =>
+        GetAsync<Page<DispatchCandidateJson>>($"stores/{storeId}/dispatch/couriers", ct);
+
+    public Task<JobJson> AssignJobAsync(Guid jobId, Guid? courierId, CancellationToken ct = default) =>
+        SendAsync<JobJson>(HttpMethod.Post, $"delivery/jobs/{jobId}/assign", new AssignBody(courierId), ct: ct);
+
+    public Task<JobJson> StorePickupAsync(Guid storeId, string? jobCode, CancellationToken ct = default) =>
+        SendAsync<JobJson>(HttpMethod.Post, $"stores/{storeId}/dispatch/pickups", new { jobCode }, ct: ct);
+
+    public Task<JobJson> ConfirmReturnAsync(Guid jobId, CancellationToken ct = default) =>
+        SendAsync<JobJson>(HttpMethod.Post, $"delivery/jobs/{jobId}/return", new { }, ct: ct);
+
+    // --- The consumer
+    public Task<OrderDeliveryJson> OrderDeliveryAsync(Guid orderId, CancellationToken ct = default) =>
+        GetAsync<OrderDeliveryJson>($"orders/{orderId}/delivery", ct);
+
+    /// <summary><c>courierId: null</c> releases the job, so it is sent even when null.</summary>
+    private sealed record AssignBody([property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] Guid? CourierId);
+}
