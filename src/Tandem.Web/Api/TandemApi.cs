@@ -22,7 +22,7 @@ public sealed class ApiException(ProblemJson problem) : Exception(problem.Detail
 /// Tandem's public HTTP API (API.md), called over loopback with the signed-in user's bearer token.
 /// The web app uses only this client, exactly as a partner app would, so it never depends on module internals.
 /// </summary>
-public sealed class TandemApi(HttpClient http, WebSession session)
+public sealed partial class TandemApi(HttpClient http, WebSession session)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
