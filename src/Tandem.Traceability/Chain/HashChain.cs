@@ -22,7 +22,11 @@ internal static class HashChain
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    public static string Link(Guid merchantId, long sequence, string eventId, DateTime recordTime, string json, string? context, string previousHash)
+    public static string Link(Guid merchantId, long sequence, string eventId, DateTime recordTime, string json, string? context, string previousHash) =>
+        LinkWithContextHash(merchantId, sequence, eventId, recordTime, json, context is null ? "" : Sha256(context), previousHash);
+
+    /// <summary>The same link, given the context's hash (or empty): a document's events share one context, hashed once.</summary>
+    public static string LinkWithContextHash(Guid merchantId, long sequence, string eventId, DateTime recordTime, string json, string contextHash, string previousHash)
     {
         var canonical = string.Join('\n',
             "tandem-epcis-chain/1",
@@ -31,7 +35,7 @@ internal static class HashChain
             eventId,
             FormatTime(recordTime),
             Sha256(json),
-            context is null ? "" : Sha256(context),
+            contextHash,
             previousHash);
         return Sha256(canonical);
     }

@@ -21,6 +21,7 @@ internal sealed partial class EpcisSchema
     public const int ParallelFrom = 64;
 
     private readonly JsonSchema _schema;
+    private readonly JsonSchema _flagSchema;
     private readonly JsonSchema _event;
     private readonly EvaluationOptions _flag;
     private readonly EvaluationOptions _list = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true };
@@ -31,8 +32,16 @@ internal sealed partial class EpcisSchema
         // A private registry: the schema's $id must not collide with another copy loaded in the same process.
         var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
         _schema = JsonSchema.FromText(text, options);
+
+        // The yes/no pass uses its own copy of the schema, built with draft-07 where propertyNames remembers its answer
+        // per member name: the answer depends on the name alone, and events repeat the same few names thousands of times.
+        var draft07 = Dialect.Draft07.With([PropertyNamesRemembered], Dialect.Draft07.Id, Dialect.Draft07.RefIgnoresSiblingKeywords, Dialect.Draft07.AllowUnknownKeywords);
+        var dialects = new DialectRegistry();
+        dialects.Register(draft07);
+        var flagOptions = new BuildOptions { SchemaRegistry = new SchemaRegistry(), DialectRegistry = dialects, Dialect = draft07 };
+        _flagSchema = JsonSchema.FromText(text, flagOptions);
         // What the document schema applies to each member of epcisBody.eventList (and nothing else does).
-        _event = JsonSchema.FromText($$"""{"$ref": "{{_schema.BaseUri}}#/definitions/EPCIS-Document-Event"}""", options);
+        _event = JsonSchema.FromText($$"""{"$ref": "{{_flagSchema.BaseUri}}#/definitions/EPCIS-Document-Event"}""", flagOptions);
 
         // The yes/no pass needs no annotations (draft-07 has no unevaluated* keywords), and the vocabulary the
         // events repeat (member names, CBV values, locations) is checked once per value by the library's own checks.
@@ -41,6 +50,9 @@ internal sealed partial class EpcisSchema
     }
 
     public static EpcisSchema Instance => Shared.Value;
+
+    /// <summary>The <c>propertyNames</c> of the yes/no pass, shared by its copies of the schema.</summary>
+    internal static RememberedPropertyNames PropertyNamesRemembered { get; } = new();
 
     /// <summary>Time spent evaluating the schema in this process, for the benchmark's share-of-time report.</summary>
     public static long ElapsedTicks => Interlocked.Read(ref _elapsedTicks);
@@ -92,12 +104,12 @@ internal sealed partial class EpcisSchema
             || !body.TryGetProperty("eventList", out var events) || events.ValueKind != JsonValueKind.Array
             || events.GetArrayLength() < ParallelFrom)
         {
-            return _schema.Evaluate(document, _flag).IsValid;
+            return _flagSchema.Evaluate(document, _flag).IsValid;
         }
 
         using (var header = JsonDocument.Parse(WithoutEvents(document)))
         {
-            if (!_schema.Evaluate(header.RootElement, _flag).IsValid)
+            if (!_flagSchema.Evaluate(header.RootElement, _flag).IsValid)
             {
                 return false;
             }

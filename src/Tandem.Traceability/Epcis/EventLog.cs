@@ -132,12 +132,20 @@ internal sealed class EventLog(TandemDbContext db, TimeProvider clock)
         var events = new List<StoredEvent>(incoming.Count);
         var seq = chain.LastSeq;
         var previous = chain.LastHash;
+        string? context = null;
+        var contextHash = "";
         for (var i = 0; i < incoming.Count; i++)
         {
             var f = facts[i];
             var eventId = f.EventId ?? "urn:uuid:" + NewId.Next(clock).ToString("D");
             seq++;
-            var hash = HashChain.Link(merchantId, seq, eventId, now, incoming[i].Json, incoming[i].Context, previous);
+            if (!ReferenceEquals(incoming[i].Context, context))
+            {
+                context = incoming[i].Context;
+                contextHash = context is null ? "" : HashChain.Sha256(context);
+            }
+
+            var hash = HashChain.LinkWithContextHash(merchantId, seq, eventId, now, incoming[i].Json, contextHash, previous);
             events.Add(new StoredEvent
             {
                 MerchantId = merchantId,
@@ -181,13 +189,11 @@ internal sealed class EventLog(TandemDbContext db, TimeProvider clock)
         // than the database's work (docs/decisions/0012). Parameters go through the provider's own type mappings.
         var rows = new EventRows(db);
         await rows.InsertEventsAsync(events, ct);
-        var ids = await db.Set<StoredEvent>().AsNoTracking().Where(e => e.CaptureId == captureId)
-            .Select(e => new { e.Id, e.EventId }).ToDictionaryAsync(e => e.EventId, e => e.Id, StringComparer.Ordinal, ct);
         var keys = new List<EventKey>();
         var links = new List<TraceLink>();
         for (var i = 0; i < events.Count; i++)
         {
-            var rowId = events[i].Id = ids[events[i].EventId];
+            var rowId = events[i].Id;
             foreach (var (role, key) in facts[i].Keys.Distinct())
             {
                 keys.Add(new EventKey { EventRowId = rowId, MerchantId = merchantId, Role = role, Key = key });

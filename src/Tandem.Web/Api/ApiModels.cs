@@ -59,7 +59,7 @@ public sealed record ImportResult(int Created, int Updated, int Counts);
 
 public sealed record MovementResult(DateTime At, long Delta, string Reason, long OnHandAfter, string? Reference, Guid? Actor);
 
-public sealed record StockListItem(Guid StoreId, Guid ProductId, string? Name, long OnHand, long Reserved, long Available);
+public sealed record StockListItem(Guid StoreId, Guid ProductId, string? Name, long OnHand, long Reserved, long Available, long Blocked = 0);
 
 public sealed record AvailabilityResult(Guid StoreId, string StoreName, long Available, double DistanceKm);
 

@@ -80,6 +80,39 @@ public sealed class SchemaConformanceTests
         EpcisSchema.Instance.Validate(doc.RootElement).ShouldBeEmpty();
     }
 
+    /// <summary>
+    /// The yes/no pass remembers per member name whether it may appear (every event repeats them): an extension name
+    /// that is not a URI is refused every time, in small documents and large ones, before and after it is remembered.
+    /// </summary>
+    [Fact]
+    public void A_remembered_member_name_is_refused_as_often_as_it_appears()
+    {
+        var good = """{"type": "ObjectEvent", "eventTime": "2026-04-01T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE", "bizStep": "shipping", "epcList": ["https://id.gs1.org/01/09521141123454/21/1"], "https://ns.example.com/epcis/temperature": 4}""";
+        var bad = good.Replace("https://ns.example.com/epcis/temperature", "temperature remembered", StringComparison.Ordinal);
+        string Document(int count, bool withBad) =>
+            """{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-04-01T00:00:00Z", "epcisBody": {"eventList": ["""
+            + string.Join(",", Enumerable.Repeat(good, count).Concat(withBad ? [bad] : [])) + "]}}";
+
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var count in new[] { 1, EpcisSchema.ParallelFrom * 2 })
+            {
+                using (var valid = JsonDocument.Parse(Document(count, withBad: false)))
+                {
+                    EpcisSchema.Instance.Validate(valid.RootElement).ShouldBeEmpty();
+                }
+
+                using var invalid = JsonDocument.Parse(Document(count, withBad: true));
+                var violations = EpcisSchema.Instance.Validate(invalid.RootElement);
+                violations.ShouldNotBeEmpty();
+                violations.ShouldAllBe(v => v.EventIndex == count);
+            }
+        }
+
+        // The library's own evaluation ran for names it had not seen: the remembering handler is the one in use.
+        EpcisSchema.PropertyNamesRemembered.Evaluated.ShouldBeGreaterThan(0);
+    }
+
     private static string ShiftEventIndex(string field, int by)
     {
         const string prefix = "epcisBody.eventList[";
