@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every Tandem test against SQLite and a real PostgreSQL (and Chromium for browser tests).
-# Installs what is missing when run as root (apt), starts PostgreSQL on a free loopback port,
+# Runs every Tandem test against SQLite and a real PostgreSQL (and Chromium for browser tests, Redis for the
+# live-tracking backplane). Installs what is missing when run as root (apt), starts PostgreSQL and Redis on free
+# loopback ports,
 # runs each test project, stops what it started, and ends with one line of totals:
 #   N passed, N failed, N skipped
 # Exits non-zero on any failure. Set TANDEM_SKIP_FORMAT=1 to skip the formatting check.
@@ -17,6 +18,7 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 missing=()
 [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ] || missing+=(postgresql)
 $need_browser && { [ -x /usr/bin/chromium ] || missing+=(chromium); }
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     log "installing ${missing[*]} (apt)"
@@ -41,6 +43,19 @@ as_pg "'$PGBIN/initdb' -D '$PGDATA' -U postgres --auth=trust -E UTF8 --locale=C.
 as_pg "'$PGBIN/pg_ctl' -D '$PGDATA' -l '$PGDATA/server.log' -w -o \"-p $PGPORT -k '$PGDATA' -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off\" start" >/dev/null \
   || { echo "PostgreSQL did not start:"; cat "$PGDATA/server.log"; exit 1; }
 export TANDEM_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
+
+# --- 2b. Redis on a free loopback port (the SignalR backplane for the two-host tracking test) ----
+REDISDIR=$(mktemp -d /tmp/tandem-redis.XXXXXX)
+REDISPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 56379)
+stop_redis() { [ -f "$REDISDIR/redis.pid" ] && kill "$(cat "$REDISDIR/redis.pid")" 2>/dev/null; rm -rf "$REDISDIR"; }
+trap 'stop_pg; stop_redis' EXIT
+log "starting Redis on 127.0.0.1:$REDISPORT"
+redis-server --port "$REDISPORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+  --dir "$REDISDIR" --pidfile "$REDISDIR/redis.pid" --logfile "$REDISDIR/redis.log" >/dev/null \
+  || { echo "Redis did not start"; exit 1; }
+for _ in $(seq 1 50); do redis-cli -p "$REDISPORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis-cli -p "$REDISPORT" ping >/dev/null 2>&1 || { echo "Redis did not answer:"; cat "$REDISDIR/redis.log"; exit 1; }
+export TANDEM_TEST_REDIS="127.0.0.1:$REDISPORT"
 
 # --- 3. Build, format, test -----------------------------------------------------------------
 log "building"

@@ -53,6 +53,7 @@ builder.Services
     .AddDelivery(builder.Configuration)
     .AddTraceability();
 builder.Services.AddTandemWeb();
+builder.Services.AddTandemLiveBackplane(builder.Configuration);
 
 var app = builder.Build();
 

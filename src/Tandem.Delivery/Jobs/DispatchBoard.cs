@@ -27,7 +27,7 @@ public sealed record DispatchCourierView(Guid CourierId, string Vehicle, int Cap
 /// <summary>A courier on shift as a store's dispatcher may see them: how far from the store, not where.</summary>
 public sealed record DispatchCandidateView(Guid CourierId, string Vehicle, int Capacity, bool OnShift, double? DistanceKm, int ActiveJobs, DateTime? LastSeenAt);
 
-public sealed record DispatchCandidateList(IReadOnlyList<DispatchCandidateView> Items);
+public sealed record DispatchCandidatesResponse(IReadOnlyList<DispatchCandidateView> Items);
 
 public sealed record DispatchBoardResponse(IReadOnlyList<DeliveryJobResponse> Jobs, IReadOnlyList<DispatchCourierView> Couriers);
 
@@ -58,7 +58,7 @@ internal static class DispatchBoard
     /// The couriers on shift, nearest to the store first, for a dispatcher who assigns a job by hand. Platform couriers work for
     /// every store, so a store's staff learn only each courier's distance from the store, never their position.
     /// </summary>
-    public static async Task<Results<Ok<DispatchCandidateList>, ProblemHttpResult>> CouriersForStore(
+    public static async Task<Results<Ok<DispatchCandidatesResponse>, ProblemHttpResult>> CouriersForStore(
         Guid storeId, ClaimsPrincipal user, IStoreDirectory stores, IMerchantAccess merchants, TandemDbContext db, PositionStream stream,
         CancellationToken ct)
     {
@@ -74,7 +74,7 @@ internal static class DispatchBoard
             .Where(j => j.CourierId != null && ids.Contains(j.CourierId.Value) && DeliveryJob.Active.Contains(j.Status))
             .GroupBy(j => j.CourierId!.Value).Select(g => new { CourierId = g.Key, Jobs = g.Count() })
             .ToDictionaryAsync(x => x.CourierId, x => x.Jobs, ct);
-        return TypedResults.Ok(new DispatchCandidateList(onShift
+        return TypedResults.Ok(new DispatchCandidatesResponse(onShift
             .Select(c =>
             {
                 // The live stream knows the newest point; the row catches up when the batch of points is written.

@@ -4,7 +4,7 @@ using Tandem.Delivery.Jobs;
 
 namespace Tandem.Delivery.Tracking;
 
-/// <summary>Pushes delivery changes to the hub's groups (through the Redis backplane when one is configured).</summary>
+/// <summary>Pushes delivery changes to the hub's groups (on every host when the host wires the Redis backplane).</summary>
 internal sealed class DeliveryFeed(IHubContext<DeliveryHub> hub)
 {
     public async Task JobChangedAsync(DeliveryJob job)

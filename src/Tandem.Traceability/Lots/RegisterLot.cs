@@ -19,10 +19,10 @@ public sealed record RegisterLotRequest(Guid? ProductId, string? Lot, string? Gt
 
 public sealed record LotResponse(
     Guid LotId, Guid MerchantId, Guid? ProductId, string Gtin, string Lot, string ProductName, string? Origin,
-    string DigitalLink, string QrPng, string QrSvg, DateTime CreatedAt, LotRecallState? Recall = null);
+    string DigitalLink, string QrPng, string QrSvg, DateTime CreatedAt, LotRecallView? Recall = null);
 
 /// <summary>The recall of a lot, when it was recalled itself (lots made from it show theirs on the trace page).</summary>
-public sealed record LotRecallState(Guid RecallId, string Reason, bool ByRegulator, DateTime RecalledAt);
+public sealed record LotRecallView(Guid RecallId, string Reason, bool ByRegulator, DateTime RecalledAt);
 
 /// <summary>A producer registers a lot: it gets its GS1 Digital Link, QR codes and public trace page.</summary>
 internal static class RegisterLot
@@ -144,7 +144,7 @@ internal static class RegisterLot
             .OrderByDescending(l => l.CreatedAt).Take(200).ToListAsync(ct);
         var keys = lots.Select(l => l.Key).ToList();
         var recalls = (await db.Set<Recall>().AsNoTracking().Where(r => keys.Contains(r.LotKey)).ToListAsync(ct))
-            .ToDictionary(r => r.LotKey, r => new LotRecallState(r.Id, r.Reason, r.ByRegulator, r.RecalledAt), StringComparer.Ordinal);
+            .ToDictionary(r => r.LotKey, r => new LotRecallView(r.Id, r.Reason, r.ByRegulator, r.RecalledAt), StringComparer.Ordinal);
         var origin = PublicOrigin.Of(http);
         return TypedResults.Ok(new LotListResponse(lots.Select(l => Response(l, origin) with { Recall = recalls.GetValueOrDefault(l.Key) }).ToList()));
     }
