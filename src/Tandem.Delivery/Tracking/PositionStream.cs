@@ -168,16 +168,23 @@ internal sealed class TrackSweeper(IServiceScopeFactory scopes, IOptions<Deliver
             try
             {
                 await SweepAsync(stoppingToken);
-                await Task.Delay(options.Value.SweepInterval, clock, stoppingToken);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
             catch (Exception e)
             {
                 logger.LogError(e, "Sweeping old courier tracks failed; retrying next interval");
-                await Task.Delay(options.Value.SweepInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.SweepInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
