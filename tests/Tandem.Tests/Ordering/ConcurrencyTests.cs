@@ -12,7 +12,9 @@ namespace Tandem.Tests.Ordering;
 public abstract class ConcurrencyTests(TandemApp app) : ShopTest(app)
 {
     private const int Products = 4;
-    private const int InitialOnHand = 15;
+    // Counter sales alone take about 36 units and are never refused; what is left must still fit a few dozen
+    // orders (about 4 units each) so the run places enough to mean something, and far fewer than the 300 attempts.
+    private const int InitialOnHand = 40;
     private const int Attempts = 300;
     private const int CounterSales = 24;
 
