@@ -34,8 +34,9 @@ internal sealed partial class EpcisSchema
         _schema = JsonSchema.FromText(text, options);
 
         // The yes/no pass uses its own copy of the schema, built with draft-07 where propertyNames remembers its answer
-        // per member name: the answer depends on the name alone, and events repeat the same few names thousands of times.
-        var draft07 = Dialect.Draft07.With([PropertyNamesRemembered], Dialect.Draft07.Id, Dialect.Draft07.RefIgnoresSiblingKeywords, Dialect.Draft07.AllowUnknownKeywords);
+        // per member name and $ref per short value: the answer depends on the name or value alone, and events repeat the
+        // same few names and values thousands of times.
+        var draft07 = Dialect.Draft07.With([PropertyNamesRemembered, RefRemembered], Dialect.Draft07.Id, Dialect.Draft07.RefIgnoresSiblingKeywords, Dialect.Draft07.AllowUnknownKeywords);
         var dialects = new DialectRegistry();
         dialects.Register(draft07);
         var flagOptions = new BuildOptions { SchemaRegistry = new SchemaRegistry(), DialectRegistry = dialects, Dialect = draft07 };
@@ -53,6 +54,9 @@ internal sealed partial class EpcisSchema
 
     /// <summary>The <c>propertyNames</c> of the yes/no pass, shared by its copies of the schema.</summary>
     internal static RememberedPropertyNames PropertyNamesRemembered { get; } = new();
+
+    /// <summary>The <c>$ref</c> of the yes/no pass, shared by its copies of the schema.</summary>
+    internal static RememberedRef RefRemembered { get; } = new();
 
     /// <summary>Time spent evaluating the schema in this process, for the benchmark's share-of-time report.</summary>
     public static long ElapsedTicks => Interlocked.Read(ref _elapsedTicks);
@@ -182,28 +186,10 @@ internal sealed partial class EpcisSchema
         var registry = new FormatRegistry();
         foreach (var format in new[] { Formats.Uri, Formats.DateTime })
         {
-            var answers = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-            registry.Register(new PredicateFormat(format.Key, element =>
-            {
-                if (element.ValueKind != JsonValueKind.String)
-                {
-                    return format.Validate(element, out _);
-                }
-
-                var value = element.GetString()!;
-                if (answers.TryGetValue(value, out var known))
-                {
-                    return known;
-                }
-
-                var valid = format.Validate(element, out _);
-                if (value.Length <= 200 && answers.Count < 50_000)
-                {
-                    answers.TryAdd(value, valid);
-                }
-
-                return valid;
-            }));
+            var answers = new RememberedAnswers(8192);
+            registry.Register(new PredicateFormat(format.Key, element => element.ValueKind == JsonValueKind.String
+                ? answers.Get(element.GetString()!, element, e => format.Validate(e, out _))
+                : format.Validate(element, out _)));
         }
 
         return registry;

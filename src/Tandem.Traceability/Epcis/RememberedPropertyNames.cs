@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Json.More;
@@ -17,10 +16,9 @@ namespace Tandem.Traceability.Epcis;
 /// </summary>
 internal sealed class RememberedPropertyNames : PropertyNamesKeyword
 {
-    private const int MaxNameLength = 200;
-    private const int MaxNamesPerSubschema = 10_000;
+    private const int NamesPerSubschema = 256;
 
-    private readonly ConditionalWeakTable<JsonSchemaNode, ConcurrentDictionary<string, bool>> _answers = new();
+    private readonly ConditionalWeakTable<JsonSchemaNode, RememberedAnswers> _answers = new();
 
     /// <summary>How many names were evaluated rather than remembered (for tests).</summary>
     public long Evaluated => Interlocked.Read(ref _evaluated);
@@ -35,24 +33,20 @@ internal sealed class RememberedPropertyNames : PropertyNamesKeyword
         }
 
         var subschema = keyword.Subschemas[0];
-        var answers = _answers.GetValue(subschema, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal));
+        var answers = _answers.GetValue(subschema, _ => new RememberedAnswers(NamesPerSubschema));
         var evaluationPath = context.EvaluationPath.Combine(Name);
         foreach (var member in context.Instance.EnumerateObject())
         {
-            if (!answers.TryGetValue(member.Name, out var valid))
+            var valid = answers.Get(member.Name, (Member: member, Context: context), state =>
             {
                 Interlocked.Increment(ref _evaluated);
-                valid = subschema.Evaluate(context with
+                return subschema.Evaluate(state.Context with
                 {
-                    InstanceLocation = context.InstanceLocation.Combine(member.Name),
-                    Instance = member.Name.AsJsonElement(),
+                    InstanceLocation = state.Context.InstanceLocation.Combine(state.Member.Name),
+                    Instance = state.Member.Name.AsJsonElement(),
                     EvaluationPath = evaluationPath,
                 }).IsValid;
-                if (member.Name.Length <= MaxNameLength && answers.Count < MaxNamesPerSubschema)
-                {
-                    answers.TryAdd(member.Name, valid);
-                }
-            }
+            });
 
             if (!valid)
             {

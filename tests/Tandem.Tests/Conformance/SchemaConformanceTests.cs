@@ -113,6 +113,45 @@ public sealed class SchemaConformanceTests
         EpcisSchema.PropertyNamesRemembered.Evaluated.ShouldBeGreaterThan(0);
     }
 
+    /// <summary>
+    /// The yes/no pass remembers per <c>$ref</c> whether a short value passed (events repeat the same bizStep, time zone
+    /// and locations): after a value passed hundreds of times, a slightly different value in the same place is still
+    /// checked and refused, and a repeated bad value is refused every time.
+    /// </summary>
+    [Theory]
+    [InlineData("\"eventTimeZoneOffset\": \"+08:00\"", "\"eventTimeZoneOffset\": \"+8:00\"")]
+    [InlineData("\"bizLocation\": {\"id\": \"urn:epc:id:sgln:0614141.00777.0\"}", "\"bizLocation\": {\"id\": 7}")]
+    [InlineData("\"bizStep\": \"shipping\"", "\"bizStep\": \"\"")]
+    public void A_remembered_value_does_not_answer_for_a_different_one(string goodPart, string badPart)
+    {
+        var good = """{"type": "ObjectEvent", "eventTime": "2026-04-01T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE", "bizStep": "shipping", "bizLocation": {"id": "urn:epc:id:sgln:0614141.00777.0"}, "epcList": ["https://id.gs1.org/01/09521141123454/21/1"]}""";
+        good.ShouldContain(goodPart);
+        var bad = good.Replace(goodPart, badPart, StringComparison.Ordinal);
+        string Document(int goods, int bads) =>
+            """{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-04-01T00:00:00Z", "epcisBody": {"eventList": ["""
+            + string.Join(",", Enumerable.Repeat(good, goods).Concat(Enumerable.Repeat(bad, bads))) + "]}}";
+
+        var evaluatedBefore = EpcisSchema.RefRemembered.Evaluated;
+        for (var round = 0; round < 3; round++)
+        {
+            using (var valid = JsonDocument.Parse(Document(EpcisSchema.ParallelFrom * 4, 0)))
+            {
+                EpcisSchema.Instance.Validate(valid.RootElement).ShouldBeEmpty();
+            }
+
+            foreach (var (goods, bads) in new[] { (EpcisSchema.ParallelFrom * 2, 1), (0, 1), (EpcisSchema.ParallelFrom, EpcisSchema.ParallelFrom) })
+            {
+                using var invalid = JsonDocument.Parse(Document(goods, bads));
+                var violations = EpcisSchema.Instance.Validate(invalid.RootElement);
+                violations.ShouldNotBeEmpty($"{bads} bad events after {goods} good ones");
+                violations.ShouldAllBe(v => v.EventIndex >= goods);
+            }
+        }
+
+        // The remembering $ref is the one in use: it evaluated some values and answered the rest from memory.
+        EpcisSchema.RefRemembered.Evaluated.ShouldBeGreaterThan(evaluatedBefore);
+    }
+
     private static string ShiftEventIndex(string field, int by)
     {
         const string prefix = "epcisBody.eventList[";
