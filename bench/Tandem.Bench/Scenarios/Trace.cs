@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Runtime;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -39,6 +40,7 @@ public sealed class TraceScenario : IScenario
         var batch = int.Parse(Stats.Option(args, "--batch", "500"), CultureInfo.InvariantCulture);
         var clients = int.Parse(Stats.Option(args, "--clients", "2"), CultureInfo.InvariantCulture);
         var traces = int.Parse(Stats.Option(args, "--traces", "200"), CultureInfo.InvariantCulture);
+        var warmUp = int.Parse(Stats.Option(args, "--warmup", "10000"), CultureInfo.InvariantCulture);
         var provider = Stats.Option(args, "--provider", "sqlite").ToLowerInvariant();
         var connection = Stats.Option(args, "--connection", Environment.GetEnvironmentVariable("TANDEM_BENCH_POSTGRES") ?? "");
         if (provider == "postgres" && connection.Length == 0)
@@ -60,26 +62,112 @@ public sealed class TraceScenario : IScenario
         var network = Network.For(target);
         Console.WriteLine($"network: {network.Farms} farms, {network.Coops} co-ops, {network.Wholesalers} wholesalers, {network.Stores} stores, {network.Units} co-op lots");
         var admin = await SignUpAsync(http, AdminPhone, "Admin");
-        var merchants = new List<Party>();
-        foreach (var (role, count) in new[] { ("farm", network.Farms), ("coop", network.Coops), ("wholesaler", network.Wholesalers), ("store", network.Stores) })
-        {
-            for (var i = 0; i < count; i++)
-            {
-                merchants.Add(await NewPartyAsync(http, role, i));
-            }
-        }
-
+        var merchants = await PartiesAsync(http, network);
         var regulator = await SignUpAsync(http, $"+86139{Random.Shared.Next(10000000, 99999999)}", "Regulator");
         await SendAsync(http, HttpMethod.Post, $"/api/v1/platform/users/{regulator.UserId}/roles", admin.Token, JsonContent.Create(new { role = "regulator" }));
 
-        // 2. The events, stage by stage (farms first, stores last), in documents of --batch events per merchant.
-        var generated = Generator.Generate(network, merchants);
+        // 2. Warm-up: a separate, smaller network with its own lots and pallets, captured first and not measured. A
+        // server captures for hours; without this the measured run is mostly the JIT compiling the schema evaluator
+        // and the storing path (a profile of a cold 8-second run had a third of the CPU on the tiered compiler).
+        if (warmUp > 0)
+        {
+            var warmNetwork = Network.For(warmUp);
+            var warm = Generator.Generate(warmNetwork, await PartiesAsync(http, warmNetwork), tag: "W");
+            await CaptureAsync(http, warm, clients);
+            Console.WriteLine($"warm-up: captured {warm.EventCount} events of a separate network");
+        }
+
+        // 3. The events, stage by stage (farms first, stores last), in documents of --batch events per merchant.
+        var generated = Generator.Generate(network, merchants, tag: "");
         Console.WriteLine($"generated {generated.EventCount} events in {generated.Documents.Count} documents");
 
         var schemaBefore = EpcisSchema.ElapsedTicks;
         var storeBefore = Tandem.Traceability.Epcis.EventLog.ElapsedTicks;
-        var requestTicks = 0L;
+        var gcBefore = (Gen0: GC.CollectionCount(0), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
         var captureWatch = Stopwatch.StartNew();
+        var requestTicks = await CaptureAsync(http, generated, clients);
+        captureWatch.Stop();
+        var gcPause = GC.GetTotalPauseDuration() - gcBefore.Pause;
+        var gcLine = $"{GC.CollectionCount(0) - gcBefore.Gen0} collections, {GC.CollectionCount(2) - gcBefore.Gen2} of them full; paused {gcPause.TotalSeconds:F1} s "
+            + $"({100 * gcPause / captureWatch.Elapsed:F1} % of the capture); {(GCSettings.IsServerGC ? "server" : "workstation")} GC, heap {GC.GetTotalMemory(false) / 1048576} MB";
+        var schemaSeconds = (EpcisSchema.ElapsedTicks - schemaBefore) / (double)Stopwatch.Frequency;
+        var storeSeconds = (Tandem.Traceability.Epcis.EventLog.ElapsedTicks - storeBefore) / (double)Stopwatch.Frequency;
+        var requestSeconds = requestTicks / (double)Stopwatch.Frequency;
+        var captureRate = generated.EventCount / captureWatch.Elapsed.TotalSeconds;
+
+        // 4. Schema validation alone, on documents of the same shape with lots and pallets nobody captured yet (the
+        // remembered answers would flatter the captured ones): as capture does it (per event, every core, remembered
+        // answers for repeated values, no annotations) and, as the same-run baseline, one whole-document evaluation.
+        var sample = Generator.Generate(Network.For(Math.Min(target, 10_000)), merchants, tag: "S").Documents
+            .Take(20).Select(d => (Doc: JsonDocument.Parse(d.Json), d.Events)).ToList();
+        double Rate(Action<JsonElement> validate)
+        {
+            var watch = Stopwatch.StartNew();
+            var n = 0;
+            foreach (var (doc, events) in sample)
+            {
+                validate(doc.RootElement);
+                n += events;
+            }
+
+            return n / watch.Elapsed.TotalSeconds;
+        }
+
+        var plainRate = Rate(e => EpcisSchema.Instance.IsValidPlain(e));
+        var validateRate = Rate(e => EpcisSchema.Instance.Validate(e));
+        sample.ForEach(s => s.Doc.Dispose());
+
+        // 5. Baseline: the same rows, bulk-inserted with the provider's fastest path.
+        var (baselineRows, baselineSeconds) = provider == "postgres"
+            ? await Baseline.PostgresAsync(connection, generated)
+            : await Baseline.SqliteAsync(Path.Combine(directory, "baseline.db"), generated);
+
+        // 6. Trace latency over HTTP, as the regulator.
+        var forward = new List<double>();
+        var backward = new List<double>();
+        var reached = new List<int>();
+        for (var i = 0; i < traces; i++)
+        {
+            var farmLot = generated.FarmLots[Random.Shared.Next(generated.FarmLots.Count)];
+            var (ms, lots) = await TraceAsync(http, regulator.Token, $"/api/v1/trace/lots/{farmLot.Gtin}/{farmLot.Lot}/forward");
+            forward.Add(ms);
+            reached.Add(lots);
+            var coopLot = generated.CoopLots[Random.Shared.Next(generated.CoopLots.Count)];
+            backward.Add((await TraceAsync(http, regulator.Token, $"/api/v1/trace/lots/{coopLot.Gtin}/{coopLot.Lot}/backward")).Ms);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"| measure ({provider}, {generated.EventCount} events, {clients} clients, {batch}/document) | value |");
+        Console.WriteLine("|---|---|");
+        Console.WriteLine($"| capture through POST /epcis/capture | {captureRate:F0} events/s ({captureWatch.Elapsed.TotalSeconds:F1} s) |");
+        Console.WriteLine($"| share of request time in schema validation | {100 * schemaSeconds / requestSeconds:F1} % ({schemaSeconds:F1} s of {requestSeconds:F1} s) |");
+        Console.WriteLine($"| share of request time storing (facts, transaction, hash chain) | {100 * storeSeconds / requestSeconds:F1} % ({storeSeconds:F1} s) |");
+        Console.WriteLine($"| garbage collection during the capture (host and benchmark share the process) | {gcLine} |");
+        Console.WriteLine($"| schema validation alone, as capture does it | {validateRate:F0} events/s |");
+        Console.WriteLine($"| baseline: schema validation, whole document, library defaults | {plainRate:F0} events/s ({validateRate / plainRate:F2}x) |");
+        Console.WriteLine($"| baseline: bulk insert of the same rows | {generated.EventCount / baselineSeconds:F0} events/s ({baselineRows} rows in {baselineSeconds:F1} s) |");
+        Console.WriteLine($"| forward trace of a farm lot, p50 / p99 | {Stats.Percentile(forward, 50):F1} / {Stats.Percentile(forward, 99):F1} ms (reaches {reached.Average():F1} lots on average) |");
+        Console.WriteLine($"| backward trace of a co-op lot, p50 / p99 | {Stats.Percentile(backward, 50):F1} / {Stats.Percentile(backward, 99):F1} ms |");
+        Console.WriteLine();
+        Console.WriteLine($"summary: capture {captureRate:F0} events/s = {100 * captureRate / (generated.EventCount / baselineSeconds):F1} % of bulk insert; trace p99 forward {Stats.Percentile(forward, 99):F1} ms, backward {Stats.Percentile(backward, 99):F1} ms");
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+
+        // The in-process host runs on a background thread; the process ends with the scenario.
+        return 0;
+    }
+
+    /// <summary>Sends the documents stage by stage (farms first), <paramref name="clients"/> at a time; the summed request time.</summary>
+    private static async Task<long> CaptureAsync(HttpClient http, Generated generated, int clients)
+    {
+        var requestTicks = 0L;
         foreach (var stage in generated.Documents.GroupBy(d => d.Stage).OrderBy(g => g.Key))
         {
             var queue = new Queue<Doc>(stage.OrderBy(d => d.Sequence));
@@ -114,76 +202,21 @@ public sealed class TraceScenario : IScenario
             }));
         }
 
-        captureWatch.Stop();
-        var schemaSeconds = (EpcisSchema.ElapsedTicks - schemaBefore) / (double)Stopwatch.Frequency;
-        var storeSeconds = (Tandem.Traceability.Epcis.EventLog.ElapsedTicks - storeBefore) / (double)Stopwatch.Frequency;
-        var requestSeconds = requestTicks / (double)Stopwatch.Frequency;
-        var captureRate = generated.EventCount / captureWatch.Elapsed.TotalSeconds;
+        return requestTicks;
+    }
 
-        // 3. Schema validation alone on a sample of the same documents: as capture does it (per event, every core,
-        // remembered format answers, no annotations) and, as the same-run baseline, one whole-document evaluation.
-        var sample = generated.Documents.Take(Math.Min(20, generated.Documents.Count)).Select(d => (Doc: JsonDocument.Parse(d.Json), d.Events)).ToList();
-        double Rate(Action<JsonElement> validate)
+    private static async Task<List<Party>> PartiesAsync(HttpClient http, Network network)
+    {
+        var parties = new List<Party>();
+        foreach (var (role, count) in new[] { ("farm", network.Farms), ("coop", network.Coops), ("wholesaler", network.Wholesalers), ("store", network.Stores) })
         {
-            var watch = Stopwatch.StartNew();
-            var n = 0;
-            foreach (var (doc, events) in sample)
+            for (var i = 0; i < count; i++)
             {
-                validate(doc.RootElement);
-                n += events;
+                parties.Add(await NewPartyAsync(http, role, i));
             }
-
-            return n / watch.Elapsed.TotalSeconds;
         }
 
-        var plainRate = Rate(e => EpcisSchema.Instance.IsValidPlain(e));
-        var validateRate = Rate(e => EpcisSchema.Instance.Validate(e));
-        sample.ForEach(s => s.Doc.Dispose());
-
-        // 4. Baseline: the same rows, bulk-inserted with the provider's fastest path.
-        var (baselineRows, baselineSeconds) = provider == "postgres"
-            ? await Baseline.PostgresAsync(connection, generated)
-            : await Baseline.SqliteAsync(Path.Combine(directory, "baseline.db"), generated);
-
-        // 5. Trace latency over HTTP, as the regulator.
-        var forward = new List<double>();
-        var backward = new List<double>();
-        var reached = new List<int>();
-        for (var i = 0; i < traces; i++)
-        {
-            var farmLot = generated.FarmLots[Random.Shared.Next(generated.FarmLots.Count)];
-            var (ms, lots) = await TraceAsync(http, regulator.Token, $"/api/v1/trace/lots/{farmLot.Gtin}/{farmLot.Lot}/forward");
-            forward.Add(ms);
-            reached.Add(lots);
-            var coopLot = generated.CoopLots[Random.Shared.Next(generated.CoopLots.Count)];
-            backward.Add((await TraceAsync(http, regulator.Token, $"/api/v1/trace/lots/{coopLot.Gtin}/{coopLot.Lot}/backward")).Ms);
-        }
-
-        Console.WriteLine();
-        Console.WriteLine($"| measure ({provider}, {generated.EventCount} events, {clients} clients, {batch}/document) | value |");
-        Console.WriteLine("|---|---|");
-        Console.WriteLine($"| capture through POST /epcis/capture | {captureRate:F0} events/s ({captureWatch.Elapsed.TotalSeconds:F1} s) |");
-        Console.WriteLine($"| share of request time in schema validation | {100 * schemaSeconds / requestSeconds:F1} % ({schemaSeconds:F1} s of {requestSeconds:F1} s) |");
-        Console.WriteLine($"| share of request time storing (facts, transaction, hash chain) | {100 * storeSeconds / requestSeconds:F1} % ({storeSeconds:F1} s) |");
-        Console.WriteLine($"| schema validation alone, as capture does it | {validateRate:F0} events/s |");
-        Console.WriteLine($"| baseline: schema validation, whole document, library defaults | {plainRate:F0} events/s ({validateRate / plainRate:F2}x) |");
-        Console.WriteLine($"| baseline: bulk insert of the same rows | {generated.EventCount / baselineSeconds:F0} events/s ({baselineRows} rows in {baselineSeconds:F1} s) |");
-        Console.WriteLine($"| forward trace of a farm lot, p50 / p99 | {Stats.Percentile(forward, 50):F1} / {Stats.Percentile(forward, 99):F1} ms (reaches {reached.Average():F1} lots on average) |");
-        Console.WriteLine($"| backward trace of a co-op lot, p50 / p99 | {Stats.Percentile(backward, 50):F1} / {Stats.Percentile(backward, 99):F1} ms |");
-        Console.WriteLine();
-        Console.WriteLine($"summary: capture {captureRate:F0} events/s = {100 * captureRate / (generated.EventCount / baselineSeconds):F1} % of bulk insert; trace p99 forward {Stats.Percentile(forward, 99):F1} ms, backward {Stats.Percentile(backward, 99):F1} ms");
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
-
-        // The in-process host runs on a background thread; the process ends with the scenario.
-        return 0;
+        return parties;
     }
 
     private static async Task<(double Ms, int Lots)> TraceAsync(HttpClient http, string token, string url)
@@ -336,7 +369,7 @@ internal static class Generator
     public const string LeafGtin = "06975000000012";
     public const string TeaGtin = "06975000000029";
 
-    public static Generated Generate(Network n, List<TraceScenario.Party> parties)
+    public static Generated Generate(Network n, List<TraceScenario.Party> parties, string tag)
     {
         var farms = parties.Where(p => p.Role == "farm").ToList();
         var coops = parties.Where(p => p.Role == "coop").ToList();
@@ -365,8 +398,8 @@ internal static class Generator
             var wholesaler = wholesalers[pallet % wholesalers.Count];
             var store = stores[pallet % stores.Count];
             var day = start.AddMinutes(pallet);
-            var coopPallet = Sscc(1, pallet);
-            var storePallet = Sscc(2, pallet);
+            var coopPallet = Sscc(tag.Length == 0 ? 1 : 3, pallet);
+            var storePallet = Sscc(tag.Length == 0 ? 2 : 4, pallet);
             var children = new List<string>();
             for (var u = pallet * 4; u < pallet * 4 + 4; u++)
             {
@@ -374,14 +407,14 @@ internal static class Generator
                 for (var j = 0; j < 3; j++)
                 {
                     var farm = farms[(u * 3 + j) % farms.Count];
-                    var lot = new LotId(LeafGtin, $"F{u}-{j}");
+                    var lot = new LotId(LeafGtin, $"{tag}F{u}-{j}");
                     farmLots.Add(lot);
                     inputs.Add(Q(lot, 40, "KGM"));
                     Add(0, farm, Event("ObjectEvent", day, "ADD", "commissioning", farm, $"\"quantityList\": [{Q(lot, 40, "KGM")}]"));
                     Add(0, farm, Event("ObjectEvent", day.AddHours(4), "OBSERVE", "inspecting", farm, $"\"quantityList\": [{Q(lot, 40, "KGM")}], \"certificationInfo\": \"https://cert.example.cn/{u}-{j}\""));
                 }
 
-                var output = new LotId(TeaGtin, $"C{u}");
+                var output = new LotId(TeaGtin, $"{tag}C{u}");
                 coopLots.Add(output);
                 children.Add(Q(output, 100, "EA"));
                 Add(1, coop, Event("TransformationEvent", day.AddDays(1), null, "commissioning", coop,
