@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Kernel.Http;
+using Tandem.Kernel.Idempotency;
 using Tandem.Kernel.Outbox;
 using Tandem.Kernel.Persistence;
 using Tandem.Ordering.Contracts;
@@ -83,6 +84,8 @@ public static class TraceabilityModule
             .WithName("TraceBackward").WithSummary("Where a lot came from: its inputs, their lots and places.");
         app.MapPost("/api/v1/trace/lots/{gtin}/{lot}/recall", RecallLot.Handle).ForMerchantStaff("manager").WithTags("Traceability")
             .WithName("RecallLot").WithSummary("Recall a lot (a regulator, or a manager of its producer): traces forward and publishes LotRecalled.");
+        app.MapPost("/api/v1/trace/recalls/{recallId:guid}/withdraw", RecallLot.Withdraw).ForMerchantStaff("manager").WithIdempotencyKey().WithTags("Traceability")
+            .WithName("WithdrawRecall").WithSummary("Withdraw a recall (whoever could make it): lifts what it still blocks and tells everyone it notified.");
         app.MapGet("/api/v1/trace/recalls", RecallLot.List).ForPublic().WithTags("Traceability")
             .WithName("ListRecalls").WithSummary("Every recall, newest first.");
 
@@ -91,6 +94,9 @@ public static class TraceabilityModule
             .WithName("ReceiveLot").WithSummary("Receive goods of a lot into the store's stock (sales then draw from lots first in, first out).");
         app.MapGet("/api/v1/stores/{storeId:guid}/lots", ReceiveLot.List).ForMerchantStaff("staff").WithTags("Traceability")
             .WithName("ListStoreLots").WithSummary("The lots in the store's stock: received, remaining, blocked by a recall.");
+        app.MapPost("/api/v1/stores/{storeId:guid}/lots/{gtin}/{lot}/disposals", DisposeLot.Handle).ForMerchantStaff("manager").WithIdempotencyKey()
+            .WithTags("Traceability").WithName("DisposeLot")
+            .WithSummary("Recalled units of a lot leave the store (destroyed or returned): onHand, blocked and the lot's remaining fall.");
         app.MapGet("/api/v1/me/orders/{orderId:guid}/lots", RecallNotices.OrderLots).ForConsumers().WithTags("Traceability")
             .WithName("OrderLots").WithSummary("The lots your order drew from, and whether any is recalled.");
         app.MapGet("/api/v1/me/recall-notices", RecallNotices.Mine).ForConsumers().WithTags("Traceability")

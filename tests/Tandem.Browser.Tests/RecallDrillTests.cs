@@ -110,6 +110,27 @@ public sealed class RecallDrillTests(BrowserApp app) : BrowserTest(app)
         await notice.Locator("[data-testid=recall-trace]").ClickAsync();
         await phone.WaitForURLAsync(u => u.Contains("/01/", StringComparison.Ordinal));
         await Assertions.Expect(phone.Locator(".recall")).ToBeVisibleAsync();
+
+        // The shop destroys 5 of the blocked boxes, then the lab result turns out wrong and the manager withdraws the recall.
+        await console.GotoAsync($"/merchant/{teaHouse.MerchantId}/lots");
+        var storeLot = console.Locator($"[data-testid=store-lots][data-store='{teaHouse.StoreId}'] tr[data-lot='{lot}']");
+        await storeLot.Locator("input[name=quantity]").FillAsync("5");
+        await storeLot.Locator("[data-testid=dispose-submit]").ClickAsync();
+        await Assertions.Expect(console.Locator("[data-testid=lots-done]")).ToBeVisibleAsync();
+        await Assertions.Expect(storeLot.Locator("[data-testid=lot-blocked]")).ToHaveTextAsync("13");
+        (await StoreLotAsync(teaHouse, lot)).ShouldBe((13L, 13L));
+        await console.Locator($"[data-testid=lots] tr[data-lot='{lot}'] [data-testid=withdraw]").ClickAsync();
+        await console.FillAsync("[data-testid=withdraw-confirm] textarea", "复检合格，原检测结果有误");
+        await ScreenshotAsync(console, "merchant-lots-withdraw");
+        await console.ClickAsync("[data-testid=withdraw-submit]");
+        await Assertions.Expect(console.Locator("[data-testid=lots-done]")).ToContainTextAsync("召回已撤销");
+        await Assertions.Expect(console.Locator($"[data-testid=lots] tr[data-lot='{lot}']")).ToContainTextAsync("正常");
+        await Assertions.Expect(storeLot.Locator("[data-testid=lot-blocked]")).ToHaveTextAsync("0");
+        await Assertions.Expect(console.Locator("[data-testid=merchant-notices]")).ToContainTextAsync("恢复 13 件");
+        (await GetAsync(teaHouse.Owner.Token, $"/api/v1/stores/{teaHouse.StoreId}/stock/{tea.Id}")).GetProperty("available").GetInt64().ShouldBe(13);
+        await SignInAsync(phone, consumer, "/orders");
+        await Assertions.Expect(phone.Locator("[data-testid=recall-withdrawn-notice]")).ToContainTextAsync("复检合格");
+        await Assertions.Expect(phone.Locator("[data-testid=recall-notices]")).ToHaveCountAsync(0);
     }
 
     /// <summary>The demo's 龙井问茶 Longjing Tea House, made through the API: its shop and the packaged tea, nothing in stock.</summary>

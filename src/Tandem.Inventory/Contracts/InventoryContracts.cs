@@ -50,6 +50,20 @@ public interface IStock
     /// racing reservation gets either the unit or nothing); answers how much was blocked. Reservations never take blocked stock.
     /// </summary>
     Task<long> BlockAsync(Guid storeId, Guid productId, long quantity, string reference, CancellationToken ct);
+
+    /// <summary>
+    /// Gives blocked stock back to sale (a recall withdrawn): blocked falls by <paramref name="quantity"/>, never below
+    /// zero, in one conditional update; answers the levels after.
+    /// </summary>
+    Task<StockLevel> UnblockAsync(Guid storeId, Guid productId, long quantity, string reference, CancellationToken ct);
+
+    /// <summary>
+    /// Blocked goods leave the store (destroyed, or returned to the supplier): onHand and blocked both fall by
+    /// <paramref name="quantity"/> in one conditional update; movement <c>damage</c>, or <c>return</c> when
+    /// <paramref name="returned"/>. Null, and nothing changes, when fewer than <paramref name="quantity"/> are blocked.
+    /// </summary>
+    Task<StockLevel?> DisposeBlockedAsync(
+        Guid storeId, Guid productId, long quantity, bool returned, string reference, Guid? actor, CancellationToken ct);
 }
 
 /// <summary>

@@ -212,6 +212,44 @@ internal sealed class StoreStock(
         throw new DbUpdateConcurrencyException($"Stock of product {productId} at store {storeId} kept changing while blocking it.");
     }
 
+    public async Task<StockLevel> UnblockAsync(Guid storeId, Guid productId, long quantity, string reference, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        var now = Now;
+        await Items
+            .Where(s => s.StoreId == storeId && s.ProductId == productId && s.Blocked > 0)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.Blocked, s => s.Blocked >= quantity ? s.Blocked - quantity : 0)
+                .SetProperty(s => s.UpdatedAt, now), ct);
+        await PublishAsync(storeId, [new StockLine(productId, 0)], onHandSign: 0, reservedSign: 0, "unblocked", reference, ct);
+        return (await LevelsAsync(storeId, [productId], ct))[0];
+    }
+
+    public async Task<StockLevel?> DisposeBlockedAsync(
+        Guid storeId, Guid productId, long quantity, bool returned, string reference, Guid? actor, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        var now = Now;
+        var disposed = await Items
+            .Where(s => s.StoreId == storeId && s.ProductId == productId && s.Blocked >= quantity && s.OnHand >= quantity)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.OnHand, s => s.OnHand - quantity)
+                .SetProperty(s => s.Blocked, s => s.Blocked - quantity)
+                .SetProperty(s => s.LastDelta, -quantity)
+                .SetProperty(s => s.MovementCount, s => s.MovementCount + 1)
+                .SetProperty(s => s.UpdatedAt, now), ct);
+        if (disposed == 0)
+        {
+            return null;
+        }
+
+        var line = new StockLine(productId, 0);
+        var level = (await RecordMovementsAsync(
+            storeId, [line], returned ? MovementReason.Return : MovementReason.Damage, reference, actor, reservedSign: 0, ct))[0];
+        await NotifyObserversAsync(storeId, [line], ct);
+        return level;
+    }
+
     /// <summary>A stock count: onHand becomes <paramref name="onHand"/>; the ledger records the difference.</summary>
     public async Task<StockLevel> CountAsync(Guid storeId, Guid merchantId, Guid productId, long onHand, string? reference, Guid actor, CancellationToken ct)
     {

@@ -1558,12 +1558,53 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<Guid>("RecalledBy")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("WithdrawalReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("WithdrawnBy")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
 
                     b.HasIndex("LotKey")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"WithdrawnAt\" IS NULL");
 
                     b.ToTable("recalls", "trace");
+                });
+
+            modelBuilder.Entity("Tandem.Traceability.Data.RecallBlock", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("LotStockId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("RecallId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("StoreId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LotStockId");
+
+                    b.HasIndex("RecallId");
+
+                    b.ToTable("recall_blocks", "trace");
                 });
 
             modelBuilder.Entity("Tandem.Traceability.Data.RecallNotice", b =>
@@ -1587,6 +1628,13 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(14)
                         .HasColumnType("character varying(14)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("recall");
 
                     b.Property<string>("LotNumber")
                         .IsRequired()
@@ -1622,6 +1670,22 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.HasIndex("MerchantId", "CreatedAt");
 
                     b.ToTable("recall_notices", "trace");
+                });
+
+            modelBuilder.Entity("Tandem.Traceability.Data.RecalledLot", b =>
+                {
+                    b.Property<Guid>("RecallId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("LotKey")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("RecallId", "LotKey");
+
+                    b.HasIndex("LotKey");
+
+                    b.ToTable("recall_lots", "trace");
                 });
 
             modelBuilder.Entity("Tandem.Traceability.Data.SigningKey", b =>

@@ -1560,12 +1560,53 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<Guid>("RecalledBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("WithdrawalReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("WithdrawnBy")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("LotKey")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"WithdrawnAt\" IS NULL");
 
                     b.ToTable("trace_recalls", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Traceability.Data.RecallBlock", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LotStockId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RecallId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StoreId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LotStockId");
+
+                    b.HasIndex("RecallId");
+
+                    b.ToTable("trace_recall_blocks", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Traceability.Data.RecallNotice", b =>
@@ -1589,6 +1630,13 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(14)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("recall");
 
                     b.Property<string>("LotNumber")
                         .IsRequired()
@@ -1624,6 +1672,22 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasIndex("MerchantId", "CreatedAt");
 
                     b.ToTable("trace_recall_notices", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Traceability.Data.RecalledLot", b =>
+                {
+                    b.Property<Guid>("RecallId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LotKey")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RecallId", "LotKey");
+
+                    b.HasIndex("LotKey");
+
+                    b.ToTable("trace_recall_lots", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Traceability.Data.SigningKey", b =>

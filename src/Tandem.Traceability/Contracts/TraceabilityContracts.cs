@@ -38,6 +38,20 @@ public sealed record RecallNoticesIssued(
     IReadOnlyList<Guid> MerchantIds) : IIntegrationEvent;
 
 /// <summary>
+/// Published when the party that recalled a lot withdraws the recall (a false alarm): <see cref="UnblockedQuantity"/>
+/// units still blocked by it went back on sale, and the consumers and merchants it had notified were told.
+/// </summary>
+public sealed record RecallWithdrawn(
+    Guid EventId,
+    DateTime OccurredAt,
+    Guid RecallId,
+    LotRef Lot,
+    string Reason,
+    long UnblockedQuantity,
+    IReadOnlyList<Guid> ConsumerIds,
+    IReadOnlyList<Guid> MerchantIds) : IIntegrationEvent;
+
+/// <summary>
 /// The parties of the demo chains, made by the demo seeder through the merchants and catalogue modules.
 /// GTINs default to the demo products' own when their product ids are given and carry one.
 /// </summary>

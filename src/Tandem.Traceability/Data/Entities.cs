@@ -118,6 +118,31 @@ internal sealed class Recall
     /// <summary>How many lots and stores the forward trace found when the recall was made.</summary>
     public int AffectedLots { get; set; }
     public int AffectedStores { get; set; }
+    /// <summary>Set when the recalling party withdrew it (a false alarm): the row stays, the recall is no longer active.</summary>
+    public DateTime? WithdrawnAt { get; set; }
+    public Guid? WithdrawnBy { get; set; }
+    public string? WithdrawalReason { get; set; }
+}
+
+/// <summary>A lot a recall reached when it was made: the recalled lot and every lot the forward trace found.</summary>
+internal sealed class RecalledLot
+{
+    public Guid RecallId { get; set; }
+    public required string LotKey { get; set; }
+}
+
+/// <summary>
+/// Stock of one lot at one store that a recall blocked and that is still blocked by it: disposals take from it,
+/// and withdrawing the recall lifts what is left.
+/// </summary>
+internal sealed class RecallBlock
+{
+    public Guid Id { get; set; }
+    public Guid RecallId { get; set; }
+    public Guid LotStockId { get; set; }
+    public Guid StoreId { get; set; }
+    public Guid ProductId { get; set; }
+    public long Quantity { get; set; }
 }
 
 /// <summary>
@@ -165,6 +190,8 @@ internal sealed class RecallNotice
     public Guid RecallId { get; set; }
     /// <summary><c>consumer</c> or <c>merchant</c>.</summary>
     public required string Audience { get; set; }
+    /// <summary><c>recall</c>, or <c>withdrawal</c> when the recall was withdrawn.</summary>
+    public string Kind { get; set; } = "recall";
     public Guid? ConsumerId { get; set; }
     public Guid? MerchantId { get; set; }
     public Guid? StoreId { get; set; }

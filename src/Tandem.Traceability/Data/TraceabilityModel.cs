@@ -132,6 +132,7 @@ internal sealed class TraceabilityModel : IModuleModel
             b.Property(n => n.Gtin).HasMaxLength(14);
             b.Property(n => n.LotNumber).HasMaxLength(20);
             b.Property(n => n.Reason).HasMaxLength(500);
+            b.Property(n => n.Kind).HasMaxLength(10).HasDefaultValue("recall");
             b.HasIndex(n => new { n.ConsumerId, n.CreatedAt });
             b.HasIndex(n => new { n.MerchantId, n.CreatedAt });
             b.HasIndex(n => n.RecallId);
@@ -145,7 +146,25 @@ internal sealed class TraceabilityModel : IModuleModel
             b.Property(r => r.Gtin).HasMaxLength(14);
             b.Property(r => r.LotNumber).HasMaxLength(20);
             b.Property(r => r.Reason).HasMaxLength(500);
-            b.HasIndex(r => r.LotKey).IsUnique();
+            b.Property(r => r.WithdrawalReason).HasMaxLength(500);
+            // One active recall per lot; a withdrawn one leaves room for a new recall. Same column name on both providers.
+            b.HasIndex(r => r.LotKey).IsUnique().HasFilter("\"WithdrawnAt\" IS NULL");
+        });
+
+        modelBuilder.Entity<RecalledLot>(b =>
+        {
+            b.ToModuleTable(tables, "recall_lots");
+            b.HasKey(l => new { l.RecallId, l.LotKey });
+            b.Property(l => l.LotKey).HasMaxLength(KeyLength + 100);
+            b.HasIndex(l => l.LotKey);
+        });
+
+        modelBuilder.Entity<RecallBlock>(b =>
+        {
+            b.ToModuleTable(tables, "recall_blocks");
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => x.RecallId);
+            b.HasIndex(x => x.LotStockId);
         });
     }
 }

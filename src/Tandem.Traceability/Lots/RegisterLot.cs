@@ -21,8 +21,11 @@ public sealed record LotResponse(
     Guid LotId, Guid MerchantId, Guid? ProductId, string Gtin, string Lot, string ProductName, string? Origin,
     string DigitalLink, string QrPng, string QrSvg, DateTime CreatedAt, LotRecallView? Recall = null);
 
-/// <summary>The recall of a lot, when it was recalled itself (lots made from it show theirs on the trace page).</summary>
-public sealed record LotRecallView(Guid RecallId, string Reason, bool ByRegulator, DateTime RecalledAt);
+/// <summary>
+/// The active recall of a lot: of the lot itself, or of a lot it was made from or shipped with (then
+/// <see cref="RecalledGtin"/> and <see cref="RecalledLot"/> name that lot).
+/// </summary>
+public sealed record LotRecallView(Guid RecallId, string Reason, bool ByRegulator, DateTime RecalledAt, string? RecalledGtin = null, string? RecalledLot = null);
 
 /// <summary>A producer registers a lot: it gets its GS1 Digital Link, QR codes and public trace page.</summary>
 internal static class RegisterLot
@@ -143,8 +146,20 @@ internal static class RegisterLot
         var lots = await db.Set<Lot>().AsNoTracking().Where(l => l.MerchantId == merchantId)
             .OrderByDescending(l => l.CreatedAt).Take(200).ToListAsync(ct);
         var keys = lots.Select(l => l.Key).ToList();
-        var recalls = (await db.Set<Recall>().AsNoTracking().Where(r => keys.Contains(r.LotKey)).ToListAsync(ct))
-            .ToDictionary(r => r.LotKey, r => new LotRecallView(r.Id, r.Reason, r.ByRegulator, r.RecalledAt), StringComparer.Ordinal);
+        // The lots each active recall reached are stored with it (recalls made before that was stored name their own lot only).
+        var reached = await (
+            from r in db.Set<Recall>().AsNoTracking()
+            join rl in db.Set<RecalledLot>() on r.Id equals rl.RecallId
+            where keys.Contains(rl.LotKey) && r.WithdrawnAt == null
+            select new { rl.LotKey, Recall = r }).ToListAsync(ct);
+        var own = await db.Set<Recall>().AsNoTracking().Where(r => keys.Contains(r.LotKey) && r.WithdrawnAt == null).ToListAsync(ct);
+        var recalls = own.Select(r => (Key: r.LotKey, Recall: r)).Concat(reached.Select(x => (Key: x.LotKey, x.Recall)))
+            .GroupBy(x => x.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g =>
+            {
+                var r = g.OrderBy(x => x.Recall.LotKey == g.Key ? 0 : 1).ThenBy(x => x.Recall.RecalledAt).First().Recall;
+                return new LotRecallView(r.Id, r.Reason, r.ByRegulator, r.RecalledAt, r.Gtin, r.LotNumber);
+            }, StringComparer.Ordinal);
         var origin = PublicOrigin.Of(http);
         return TypedResults.Ok(new LotListResponse(lots.Select(l => Response(l, origin) with { Recall = recalls.GetValueOrDefault(l.Key) }).ToList()));
     }

@@ -22,6 +22,7 @@ internal sealed class RecallEffects(TandemDbContext db, IStock stock, IStoreDire
     {
         var keys = lotKeys.ToList();
         var now = clock.GetUtcNow().UtcDateTime;
+        db.AddRange(keys.Select(k => new RecalledLot { RecallId = recall.Id, LotKey = k }));
         var held = await db.Set<LotStock>().AsNoTracking()
             .Where(l => keys.Contains(l.LotKey) && l.Remaining - l.Blocked > 0)
             .OrderBy(l => l.StoreId).ThenBy(l => l.ProductId).ThenBy(l => l.Id)
@@ -36,6 +37,15 @@ internal sealed class RecallEffects(TandemDbContext db, IStock stock, IStoreDire
             {
                 await db.Set<LotStock>().Where(l => l.Id == lot.Id)
                     .ExecuteUpdateAsync(u => u.SetProperty(l => l.Blocked, l => l.Blocked + blocked), ct);
+                db.Add(new RecallBlock
+                {
+                    Id = NewId.Next(clock),
+                    RecallId = recall.Id,
+                    LotStockId = lot.Id,
+                    StoreId = lot.StoreId,
+                    ProductId = lot.ProductId,
+                    Quantity = blocked,
+                });
             }
 
             blockedAt[lot.StoreId] = blockedAt.GetValueOrDefault(lot.StoreId) + blocked;
@@ -97,5 +107,65 @@ internal sealed class RecallEffects(TandemDbContext db, IStock stock, IStoreDire
             consumerOrders.Select(o => o.Key.Consumer).Distinct().ToList(),
             consumerOrders.Where(o => o.Key.OrderId is not null).Select(o => o.Key.OrderId!.Value).Distinct().ToList(),
             merchants.ToList());
+    }
+
+    /// <summary>
+    /// Inside the withdrawal's transaction: what the recall still blocks (it placed it and nobody disposed of it) goes
+    /// back on sale, in Inventory and in the lot stock, and everyone the recall notified gets a "recall withdrawn" notice.
+    /// Locks in the order disposals take them (stock, lot stock, block), so the two cannot deadlock; a block a disposal
+    /// changed since it was read is a conflict and the caller retries.
+    /// </summary>
+    public async Task<RecallOutcome> WithdrawAsync(Recall recall, string reason, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var blocks = await db.Set<RecallBlock>().AsNoTracking()
+            .Where(b => b.RecallId == recall.Id && b.Quantity > 0)
+            .OrderBy(b => b.StoreId).ThenBy(b => b.ProductId).ThenBy(b => b.LotStockId)
+            .ToListAsync(ct);
+        var unblockedAt = new Dictionary<Guid, long>();
+        var reference = "recall " + recall.Id.ToString("D") + " withdrawn";
+        foreach (var block in blocks)
+        {
+            var q = block.Quantity;
+            await stock.UnblockAsync(block.StoreId, block.ProductId, q, reference, ct);
+            await db.Set<LotStock>().Where(l => l.Id == block.LotStockId)
+                .ExecuteUpdateAsync(u => u.SetProperty(l => l.Blocked, l => l.Blocked >= q ? l.Blocked - q : 0), ct);
+            if (await db.Set<RecallBlock>().Where(b => b.Id == block.Id && b.Quantity == q)
+                    .ExecuteUpdateAsync(u => u.SetProperty(b => b.Quantity, 0L), ct) == 0)
+            {
+                throw new DbUpdateConcurrencyException($"Recall block {block.Id} changed while the recall was withdrawn.");
+            }
+
+            unblockedAt[block.StoreId] = unblockedAt.GetValueOrDefault(block.StoreId) + q;
+        }
+
+        var told = await db.Set<RecallNotice>().AsNoTracking()
+            .Where(n => n.RecallId == recall.Id && n.Kind == "recall")
+            .OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync(ct);
+        foreach (var notice in told)
+        {
+            db.Add(new RecallNotice
+            {
+                Id = NewId.Next(clock),
+                RecallId = recall.Id,
+                Kind = "withdrawal",
+                Audience = notice.Audience,
+                ConsumerId = notice.ConsumerId,
+                MerchantId = notice.MerchantId,
+                StoreId = notice.StoreId,
+                OrderId = notice.OrderId,
+                Gtin = notice.Gtin,
+                LotNumber = notice.LotNumber,
+                Reason = reason,
+                Quantity = notice.Audience == "merchant" ? unblockedAt.GetValueOrDefault(notice.StoreId ?? Guid.Empty) : notice.Quantity,
+                CreatedAt = now,
+            });
+        }
+
+        return new RecallOutcome(
+            blocks.Sum(b => b.Quantity),
+            told.Where(n => n.ConsumerId is not null).Select(n => n.ConsumerId!.Value).Distinct().ToList(),
+            told.Where(n => n.OrderId is not null).Select(n => n.OrderId!.Value).Distinct().ToList(),
+            told.Where(n => n.MerchantId is not null).Select(n => n.MerchantId!.Value).Distinct().ToList());
     }
 }

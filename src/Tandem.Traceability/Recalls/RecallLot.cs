@@ -22,7 +22,14 @@ public sealed record RecallResponse(
     Guid RecallId, string Gtin, string Lot, string Reason, bool ByRegulator, DateTime RecalledAt, TraceResponse Affected,
     long BlockedQuantity, IReadOnlyList<Guid> AffectedOrderIds, int NotifiedConsumers, int NotifiedMerchants);
 
-public sealed record RecallSummaryDto(Guid RecallId, string Gtin, string Lot, string Reason, bool ByRegulator, DateTime RecalledAt, int AffectedLots, int AffectedStores);
+public sealed record RecallSummaryDto(
+    Guid RecallId, string Gtin, string Lot, string Reason, bool ByRegulator, DateTime RecalledAt, int AffectedLots, int AffectedStores,
+    DateTime? WithdrawnAt = null, string? WithdrawalReason = null);
+
+public sealed record RecallWithdrawalRequest(string? Reason);
+
+public sealed record RecallWithdrawalResponse(
+    Guid RecallId, string Gtin, string Lot, string Reason, DateTime WithdrawnAt, long UnblockedQuantity, int NotifiedConsumers, int NotifiedMerchants);
 
 public sealed record RecallListResponse(IReadOnlyList<RecallSummaryDto> Items);
 
@@ -60,7 +67,7 @@ internal static class RecallLot
             return ApiProblem.NotFound("No lot with this GTIN and number is visible to you.");
         }
 
-        if (await db.Set<Recall>().AnyAsync(r => r.LotKey == key.Key, ct))
+        if (await db.Set<Recall>().AnyAsync(r => r.LotKey == key.Key && r.WithdrawnAt == null, ct))
         {
             return ApiProblem.Conflict("already_recalled", "This lot is already recalled.");
         }
@@ -112,11 +119,70 @@ internal static class RecallLot
                 outcome.BlockedQuantity, outcome.OrderIds, outcome.ConsumerIds.Count, outcome.MerchantIds.Count));
     }
 
+    /// <summary>
+    /// <c>POST /api/v1/trace/recalls/{recallId}/withdraw</c>: whoever could make the recall (a regulator, or a manager of
+    /// the producing merchant) withdraws it with a reason. What it still blocks goes back on sale, the row stays (marked
+    /// withdrawn), everyone it notified is told, and the lot may be recalled again.
+    /// </summary>
+    public static async Task<Results<Ok<RecallWithdrawalResponse>, ProblemHttpResult>> Withdraw(
+        Guid recallId, RecallWithdrawalRequest request, ClaimsPrincipal principal, LotAccess access, RecallEffects effects,
+        TandemDbContext db, Outbox outbox, TimeProvider clock, CancellationToken ct)
+    {
+        var checks = new Checks();
+        var reason = checks.Line("reason", request.Reason, 500);
+        if (!checks.Ok)
+        {
+            return ApiProblem.Validation(checks.Errors);
+        }
+
+        var found = await db.Set<Recall>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == recallId, ct);
+        var (grant, forbidden) = found is null ? (null, false) : await access.ToRecallAsync(principal, found.LotKey, ct);
+        if (forbidden)
+        {
+            return ApiProblem.Forbidden("Withdrawing a recall needs the manager role or higher at the producing merchant, or a regulator.");
+        }
+
+        if (found is null || grant is null)
+        {
+            return ApiProblem.NotFound("No recall with this id is yours to withdraw.");
+        }
+
+        var userId = principal.RequiredUserId();
+        var (outcome, now) = await UnitOfWork.RetryOnConflictAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var work = await UnitOfWork.BeginAsync(db, ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            // One conditional update: of two racing withdrawals, one finds the recall already withdrawn.
+            if (await db.Set<Recall>().Where(r => r.Id == recallId && r.WithdrawnAt == null).ExecuteUpdateAsync(u => u
+                    .SetProperty(r => r.WithdrawnAt, now).SetProperty(r => r.WithdrawnBy, userId).SetProperty(r => r.WithdrawalReason, reason), ct) == 0)
+            {
+                return ((RecallOutcome?)null, now);
+            }
+
+            var outcome = await effects.WithdrawAsync(found, reason, ct);
+            outbox.Publish(new RecallWithdrawn(
+                NewId.Next(clock), now, found.Id, new LotRef(found.Gtin, found.LotNumber), reason, outcome.BlockedQuantity,
+                outcome.ConsumerIds, outcome.MerchantIds));
+            await db.SaveChangesAsync(ct);
+            await work.CommitAsync(ct);
+            return (outcome, now);
+        });
+        if (outcome is null)
+        {
+            return ApiProblem.Conflict("already_withdrawn", "This recall is already withdrawn.");
+        }
+
+        return TypedResults.Ok(new RecallWithdrawalResponse(found.Id, found.Gtin, found.LotNumber, reason, now, outcome.BlockedQuantity,
+            outcome.ConsumerIds.Count, outcome.MerchantIds.Count));
+    }
+
     /// <summary>Every recall, newest first: public, so anyone can check.</summary>
     public static async Task<Ok<RecallListResponse>> List(TandemDbContext db, CancellationToken ct)
     {
         var recalls = await db.Set<Recall>().AsNoTracking().OrderByDescending(r => r.RecalledAt).Take(200).ToListAsync(ct);
         return TypedResults.Ok(new RecallListResponse(recalls.Select(r =>
-            new RecallSummaryDto(r.Id, r.Gtin, r.LotNumber, r.Reason, r.ByRegulator, r.RecalledAt, r.AffectedLots, r.AffectedStores)).ToList()));
+            new RecallSummaryDto(r.Id, r.Gtin, r.LotNumber, r.Reason, r.ByRegulator, r.RecalledAt, r.AffectedLots, r.AffectedStores,
+                r.WithdrawnAt, r.WithdrawalReason)).ToList()));
     }
 }

@@ -11,7 +11,8 @@ using Tandem.Traceability.Data;
 namespace Tandem.Traceability.Recalls;
 
 public sealed record RecallNoticeView(
-    Guid NoticeId, Guid RecallId, Guid? OrderId, Guid? StoreId, string Gtin, string Lot, string Reason, long Quantity, DateTime CreatedAt);
+    Guid NoticeId, Guid RecallId, Guid? OrderId, Guid? StoreId, string Gtin, string Lot, string Reason, long Quantity, DateTime CreatedAt,
+    string Kind = "recall");
 
 public sealed record RecallNoticeListResponse(IReadOnlyList<RecallNoticeView> Items);
 
@@ -61,7 +62,7 @@ internal static class RecallNotices
         }
 
         var keys = sales.Select(s => s.LotKey).Distinct().ToList();
-        var recalled = (await db.Set<Recall>().AsNoTracking().Where(r => keys.Contains(r.LotKey)).Select(r => r.LotKey).ToListAsync(ct))
+        var recalled = (await db.Set<Recall>().AsNoTracking().Where(r => keys.Contains(r.LotKey) && r.WithdrawnAt == null).Select(r => r.LotKey).ToListAsync(ct))
             .ToHashSet(StringComparer.Ordinal);
         return TypedResults.Ok(new OrderLotsResponse(orderId, sales
             .Select(s => new LotSaleView(s.Gtin, s.LotNumber, s.ProductId, s.Quantity, s.StoreId, s.SoldAt, recalled.Contains(s.LotKey)))
@@ -69,5 +70,5 @@ internal static class RecallNotices
     }
 
     private static RecallNoticeView View(RecallNotice n) =>
-        new(n.Id, n.RecallId, n.OrderId, n.StoreId, n.Gtin, n.LotNumber, n.Reason, n.Quantity, n.CreatedAt);
+        new(n.Id, n.RecallId, n.OrderId, n.StoreId, n.Gtin, n.LotNumber, n.Reason, n.Quantity, n.CreatedAt, n.Kind);
 }

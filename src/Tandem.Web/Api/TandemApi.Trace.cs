@@ -21,6 +21,12 @@ public sealed partial class TandemApi
     public Task<RecallResult> RecallAsync(string gtin, string lot, string? reason, CancellationToken ct = default) =>
         SendAsync<RecallResult>(HttpMethod.Post, $"trace/lots/{gtin}/{Uri.EscapeDataString(lot)}/recall", new { reason }, ct: ct);
 
+    public Task<LotDisposalResult> DisposeLotAsync(Guid storeId, string gtin, string lot, string kind, long quantity, CancellationToken ct = default) =>
+        SendAsync<LotDisposalResult>(HttpMethod.Post, $"stores/{storeId}/lots/{gtin}/{Uri.EscapeDataString(lot)}/disposals", new { kind, quantity }, ct: ct);
+
+    public Task<RecallWithdrawalResult> WithdrawRecallAsync(Guid recallId, string reason, CancellationToken ct = default) =>
+        SendAsync<RecallWithdrawalResult>(HttpMethod.Post, $"trace/recalls/{recallId}/withdraw", new { reason }, ct: ct);
+
     public Task<ItemList<RecallNoticeResult>> MerchantRecallNoticesAsync(Guid merchantId, CancellationToken ct = default) =>
         GetAsync<ItemList<RecallNoticeResult>>($"merchants/{merchantId}/recall-notices", ct);
 
@@ -38,7 +44,12 @@ public sealed partial class TandemApi
 /// <summary>A list answer without paging.</summary>
 public sealed record ItemList<T>(List<T> Items);
 
-public sealed record LotRecallResult(Guid RecallId, string Reason, bool ByRegulator, DateTime RecalledAt);
+public sealed record LotRecallResult(Guid RecallId, string Reason, bool ByRegulator, DateTime RecalledAt, string? RecalledGtin = null, string? RecalledLot = null);
+
+public sealed record LotDisposalResult(Guid StoreId, string Gtin, string Lot, string Kind, long Quantity, Guid RecallId, long OnHand, long Blocked, long Available);
+
+public sealed record RecallWithdrawalResult(
+    Guid RecallId, string Gtin, string Lot, string Reason, DateTime WithdrawnAt, long UnblockedQuantity, int NotifiedConsumers, int NotifiedMerchants);
 
 public sealed record LotResult(
     Guid LotId, Guid MerchantId, Guid? ProductId, string Gtin, string Lot, string ProductName, string? Origin,
@@ -62,4 +73,5 @@ public sealed record RecallResult(
     long BlockedQuantity, List<Guid> AffectedOrderIds, int NotifiedConsumers, int NotifiedMerchants);
 
 public sealed record RecallNoticeResult(
-    Guid NoticeId, Guid RecallId, Guid? OrderId, Guid? StoreId, string Gtin, string Lot, string Reason, long Quantity, DateTime CreatedAt);
+    Guid NoticeId, Guid RecallId, Guid? OrderId, Guid? StoreId, string Gtin, string Lot, string Reason, long Quantity, DateTime CreatedAt,
+    string Kind = "recall");

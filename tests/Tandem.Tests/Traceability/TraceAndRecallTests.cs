@@ -144,6 +144,35 @@ public abstract class TraceAndRecallTests(TandemApp app) : TraceApiTest(app)
     }
 
     [Fact]
+    public async Task A_lot_made_from_a_recalled_lot_shows_the_recall_in_the_lot_list_until_it_is_withdrawn()
+    {
+        var c = await TeaChainAsync();
+        foreach (var lot in (string[])[c.LeafLot, c.PackLot])
+        {
+            await (await c.Farm.Owner.Client.PostAsJsonAsync($"/api/v1/merchants/{c.Farm.Id}/lots",
+                new { gtin = lot == c.PackLot ? c.PackGtin : c.LeafGtin, lot, productName = "龙井" }, Ct)).ShouldHave(HttpStatusCode.Created);
+        }
+
+        var regulator = await NewRegulatorAsync();
+        var recallId = (await (await regulator.Client.PostAsJsonAsync($"/api/v1/trace/lots/{c.LeafGtin}/{c.LeafLot}/recall", new { reason = "农残超标" }, Ct))
+            .ShouldHave(HttpStatusCode.Created)).GetProperty("recallId").GetGuid();
+        var listed = await (await c.Farm.Owner.Client.GetAsync($"/api/v1/merchants/{c.Farm.Id}/lots", Ct)).ShouldHave(HttpStatusCode.OK);
+        var pack = listed.GetProperty("items").EnumerateArray().Single(l => l.GetProperty("lot").GetString() == c.PackLot).GetProperty("recall");
+        (pack.GetProperty("recallId").GetGuid(), pack.GetProperty("recalledLot").GetString()).ShouldBe((recallId, c.LeafLot));
+
+        // The producer of the leaves (a manager) may withdraw the regulator's recall of its lot; the shop may not.
+        var url = $"/api/v1/trace/recalls/{recallId}/withdraw";
+        await (await c.Shop.Owner.Client.PostAsJsonAsync(url, new { reason = "not mine" }, Ct)).ShouldBeProblem(HttpStatusCode.NotFound, "not_found");
+        await (await regulator.Client.PostAsJsonAsync(url, new { reason = "复检合格" }, Ct)).ShouldHave(HttpStatusCode.OK);
+        listed = await (await c.Farm.Owner.Client.GetAsync($"/api/v1/merchants/{c.Farm.Id}/lots", Ct)).ShouldHave(HttpStatusCode.OK);
+        listed.GetProperty("items").EnumerateArray().All(l => !l.TryGetProperty("recall", out var r) || r.ValueKind == System.Text.Json.JsonValueKind.Null).ShouldBeTrue();
+        var page = await (await Anonymous().GetAsync($"/01/{c.PackGtin}/10/{c.PackLot}", Ct)).ShouldHave(HttpStatusCode.OK);
+        page.TryGetProperty("recall", out _).ShouldBeFalse();
+        await (await c.Farm.Owner.Client.PostAsJsonAsync($"/api/v1/trace/lots/{c.LeafGtin}/{c.LeafLot}/recall", new { reason = "再次召回" }, Ct))
+            .ShouldHave(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task The_producer_recalls_its_own_lot_with_a_manager_and_nobody_else_may()
     {
         var c = await TeaChainAsync();
