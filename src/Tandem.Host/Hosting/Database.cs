@@ -74,18 +74,16 @@ internal static class Database
         // new instance per context would build a new provider each time.
         var busyTimeout = new SqliteBusyTimeout(milliseconds: 30_000);
         var writeGate = new SqliteWriteGate(patience: TimeSpan.FromSeconds(30));
-        var deferredGuard = new DeferredTransactionGuard();
         services.AddDbContext<TandemDbContext>(options =>
         {
             if (provider == DatabaseProvider.Sqlite)
             {
                 options.UseSqlite(connectionString, o => o.MigrationsAssembly("Tandem.Migrations.Sqlite"))
-                    .AddInterceptors(busyTimeout, writeGate, deferredGuard);
+                    .AddInterceptors(busyTimeout, writeGate);
             }
             else
             {
-                options.UseNpgsql(connectionString, o => o.MigrationsAssembly("Tandem.Migrations.Postgres"))
-                    .AddInterceptors(deferredGuard);
+                options.UseNpgsql(connectionString, o => o.MigrationsAssembly("Tandem.Migrations.Postgres"));
             }
         });
         services.AddSingleton(new DatabaseInfo(provider, connectionString));

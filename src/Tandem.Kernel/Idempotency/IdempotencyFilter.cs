@@ -99,25 +99,19 @@ internal sealed class IdempotencyFilter : IEndpointFilter
         CapturedResponse captured;
         try
         {
-            // The transaction begins at the handler's first write (its first unit of work or save), not here: its
-            // validation and reads then run outside it, which on SQLite means outside the single write lock. The key
-            // is still the transaction's first row, before the effect, and commits with it or not at all.
-            db.DeferredBegin = async begin =>
+            await db.Database.BeginTransactionAsync(ct);
+            if (addKey)
             {
-                await db.Database.BeginTransactionAsync(begin);
-                if (addKey)
+                try
                 {
-                    try
-                    {
-                        await keys.AddRunningAsync(scope, key, hash, token, begin);
-                    }
-                    catch (DbUpdateException)
-                    {
-                        // Another host recorded this key first; it waited for that request to end.
-                        throw new IdempotencyKeyTakenException();
-                    }
+                    await keys.AddRunningAsync(scope, key, hash, token, ct);
                 }
-            };
+                catch (DbUpdateException)
+                {
+                    await RollbackAsync(db);
+                    return null;
+                }
+            }
 
             request.Active = new ActiveKey(scope, key, token);
             var result = await next(context);
@@ -130,8 +124,6 @@ internal sealed class IdempotencyFilter : IEndpointFilter
                 return Results.Empty;
             }
 
-            // A handler that wrote nothing (a refusal) still records its answer under the key.
-            await db.BeginDeferredTransactionAsync(CancellationToken.None);
             if (db.Database.CurrentTransaction is null)
             {
                 // The handler committed its effect early (see IdempotentRequest.CheckpointAsync).
@@ -146,12 +138,6 @@ internal sealed class IdempotencyFilter : IEndpointFilter
             }
 
             await db.Database.CommitTransactionAsync(CancellationToken.None);
-        }
-        catch (IdempotencyKeyTakenException)
-        {
-            await RollbackAsync(db);
-            http.Response.Clear();
-            return null;
         }
         catch (IdempotencyLeaseLostException)
         {
@@ -168,7 +154,6 @@ internal sealed class IdempotencyFilter : IEndpointFilter
         finally
         {
             request.Active = null;
-            db.DeferredBegin = null;
         }
 
         await WriteAsync(http, captured, replayed: false);
@@ -376,9 +361,6 @@ internal sealed class RunningKeys
 }
 
 internal sealed class IdempotencyLeaseLostException() : Exception("Another request took over this Idempotency-Key.");
-
-/// <summary>Another request (on another host) recorded this Idempotency-Key first; this one looks again.</summary>
-internal sealed class IdempotencyKeyTakenException() : Exception("Another request recorded this Idempotency-Key first.");
 
 /// <summary>
 /// The running request's key, for handlers that must commit their effect before they can answer

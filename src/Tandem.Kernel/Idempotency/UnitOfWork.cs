@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Tandem.Kernel.Persistence;
 
 namespace Tandem.Kernel.Idempotency;
 
@@ -32,12 +31,6 @@ public sealed class UnitOfWork : IAsyncDisposable
 
     public static async Task<UnitOfWork> BeginAsync(DbContext db, CancellationToken ct)
     {
-        if (db is TandemDbContext tandem)
-        {
-            // A keyed request's transaction starts here, at its first piece of work, rather than before its reads.
-            await tandem.BeginDeferredTransactionAsync(ct);
-        }
-
         var ambient = db.Database.CurrentTransaction;
         if (ambient is null)
         {

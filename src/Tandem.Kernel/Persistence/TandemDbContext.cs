@@ -16,32 +16,6 @@ public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options, I
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
-    /// <summary>
-    /// A transaction this request will need, begun only before its first write (see the idempotency filter): reads
-    /// before it run outside any transaction, so on SQLite they do not hold the single write lock. Null when none is due.
-    /// </summary>
-    internal Func<CancellationToken, Task>? DeferredBegin { get; set; }
-
-    /// <summary>Begins the deferred transaction now, if one is due and none is open.</summary>
-    public async Task BeginDeferredTransactionAsync(CancellationToken ct)
-    {
-        if (DeferredBegin is { } begin && Database.CurrentTransaction is null)
-        {
-            DeferredBegin = null;
-            await begin(ct);
-        }
-    }
-
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        await BeginDeferredTransactionAsync(cancellationToken);
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-    }
-
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) => DeferredBegin is null
-        ? base.SaveChanges(acceptAllChangesOnSuccess)
-        : throw new InvalidOperationException("A request with a deferred transaction saves asynchronously.");
-
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var tables = new ModuleTables(IsPostgres);
