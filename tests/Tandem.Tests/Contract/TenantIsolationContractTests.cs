@@ -28,7 +28,7 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
     [Fact]
     public async Task No_staff_or_consumer_endpoint_lets_an_outsider_reach_another_merchants_resources()
     {
-        // B: a shop with stock, a paid order of its consumer, a counter sale and a registered lot.
+        // B: a shop with stock, a paid order of its consumer, a counter sale and a registered (and recalled) lot.
         var b = await NewShopAsync((1800, 20));
         var bConsumer = await NewUserAsync("顾客");
         var bPaid = await PaidOrderAsync(bConsumer, b, (0, 1));
@@ -41,6 +41,10 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
         var bLot = $"L{Guid.NewGuid():N}"[..12].ToUpperInvariant();
         await (await b.Owner.Client.PostAsJsonAsync($"/api/v1/merchants/{b.Merchant.Id}/lots", new { productId = bProduct.Id, lot = bLot }, Ct))
             .ShouldHave(HttpStatusCode.Created);
+        // B recalls that lot (none of it is in a store's stock, so nothing is blocked), for the withdraw endpoint to aim at.
+        var recall = await (await b.Owner.Client.PostAsJsonAsync($"/api/v1/trace/lots/{bProduct.Gtin14}/{bLot}/recall", new { reason = "检测不合格" }, Ct))
+            .ShouldHave(HttpStatusCode.Created);
+        var bRecall = recall.GetProperty("recallId").GetGuid();
 
         // An EPCIS event B captured, and its capture job.
         var bEvent = $"urn:uuid:{Guid.NewGuid()}";
@@ -79,6 +83,7 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
             ["eventId"] = bEvent,
             ["captureId"] = bCapture,
             ["paymentId"] = bPayment.ToString(),
+            ["recallId"] = bRecall.ToString(),
         };
         var secrets = ids.Values.Where(v => v != b[0].Id.ToString() && v != b.Store.Id.ToString() && v != b.Merchant.Id.ToString()).Append("B 家的秘密茶").ToList();
 
