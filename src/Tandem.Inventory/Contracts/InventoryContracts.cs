@@ -53,9 +53,9 @@ public interface IStock
 
     /// <summary>
     /// Gives blocked stock back to sale (a recall withdrawn): blocked falls by <paramref name="quantity"/>, never below
-    /// zero, in one conditional update; answers the levels after.
+    /// zero, in one conditional update.
     /// </summary>
-    Task<StockLevel> UnblockAsync(Guid storeId, Guid productId, long quantity, string reference, CancellationToken ct);
+    Task UnblockAsync(Guid storeId, Guid productId, long quantity, string reference, CancellationToken ct);
 
     /// <summary>
     /// Blocked goods leave the store (destroyed, or returned to the supplier): onHand and blocked both fall by

@@ -212,7 +212,7 @@ internal sealed class StoreStock(
         throw new DbUpdateConcurrencyException($"Stock of product {productId} at store {storeId} kept changing while blocking it.");
     }
 
-    public async Task<StockLevel> UnblockAsync(Guid storeId, Guid productId, long quantity, string reference, CancellationToken ct)
+    public async Task UnblockAsync(Guid storeId, Guid productId, long quantity, string reference, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
         var now = Now;
@@ -222,7 +222,6 @@ internal sealed class StoreStock(
                 .SetProperty(s => s.Blocked, s => s.Blocked >= quantity ? s.Blocked - quantity : 0)
                 .SetProperty(s => s.UpdatedAt, now), ct);
         await PublishAsync(storeId, [new StockLine(productId, 0)], onHandSign: 0, reservedSign: 0, "unblocked", reference, ct);
-        return (await LevelsAsync(storeId, [productId], ct))[0];
     }
 
     public async Task<StockLevel?> DisposeBlockedAsync(

@@ -5,6 +5,7 @@ using Tandem.Kernel.Persistence;
 using Tandem.Merchants.Contracts;
 using Tandem.Traceability.Data;
 using Tandem.Traceability.Epcis;
+using Tandem.Traceability.Recalls;
 using Tandem.Traceability.Tracing;
 
 namespace Tandem.Traceability.DigitalLink;
@@ -67,7 +68,7 @@ internal sealed class TraceViews(TandemDbContext db, TraceGraph graph, IStoreDir
         }
 
         var keyList = keys.ToList();
-        var recall = await db.Set<Recall>().AsNoTracking().Where(r => keyList.Contains(r.LotKey) && r.WithdrawnAt == null).OrderBy(r => r.RecalledAt).FirstOrDefaultAsync(ct);
+        var recall = await db.Set<Recall>().AsNoTracking().Active().Where(r => keyList.Contains(r.LotKey)).OrderBy(r => r.RecalledAt).FirstOrDefaultAsync(ct);
 
         var places = new Dictionary<string, TracePlaceView>(StringComparer.Ordinal);
         var steps = new List<TraceStepView>();

@@ -11,6 +11,7 @@ using Tandem.Merchants.Contracts;
 using Tandem.Traceability.Data;
 using Tandem.Traceability.DigitalLink;
 using Tandem.Traceability.Epcis;
+using Tandem.Traceability.Recalls;
 
 namespace Tandem.Traceability.Lots;
 
@@ -148,11 +149,11 @@ internal static class RegisterLot
         var keys = lots.Select(l => l.Key).ToList();
         // The lots each active recall reached are stored with it (recalls made before that was stored name their own lot only).
         var reached = await (
-            from r in db.Set<Recall>().AsNoTracking()
+            from r in db.Set<Recall>().AsNoTracking().Active()
             join rl in db.Set<RecalledLot>() on r.Id equals rl.RecallId
-            where keys.Contains(rl.LotKey) && r.WithdrawnAt == null
+            where keys.Contains(rl.LotKey)
             select new { rl.LotKey, Recall = r }).ToListAsync(ct);
-        var own = await db.Set<Recall>().AsNoTracking().Where(r => keys.Contains(r.LotKey) && r.WithdrawnAt == null).ToListAsync(ct);
+        var own = await db.Set<Recall>().AsNoTracking().Active().Where(r => keys.Contains(r.LotKey)).ToListAsync(ct);
         var recalls = own.Select(r => (Key: r.LotKey, Recall: r)).Concat(reached.Select(x => (Key: x.LotKey, x.Recall)))
             .GroupBy(x => x.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g =>

@@ -67,7 +67,7 @@ internal static class RecallLot
             return ApiProblem.NotFound("No lot with this GTIN and number is visible to you.");
         }
 
-        if (await db.Set<Recall>().AnyAsync(r => r.LotKey == key.Key && r.WithdrawnAt == null, ct))
+        if (await db.Set<Recall>().Active().AnyAsync(r => r.LotKey == key.Key, ct))
         {
             return ApiProblem.Conflict("already_recalled", "This lot is already recalled.");
         }
@@ -154,7 +154,7 @@ internal static class RecallLot
             await using var work = await UnitOfWork.BeginAsync(db, ct);
             var now = clock.GetUtcNow().UtcDateTime;
             // One conditional update: of two racing withdrawals, one finds the recall already withdrawn.
-            if (await db.Set<Recall>().Where(r => r.Id == recallId && r.WithdrawnAt == null).ExecuteUpdateAsync(u => u
+            if (await db.Set<Recall>().Active().Where(r => r.Id == recallId).ExecuteUpdateAsync(u => u
                     .SetProperty(r => r.WithdrawnAt, now).SetProperty(r => r.WithdrawnBy, userId).SetProperty(r => r.WithdrawalReason, reason), ct) == 0)
             {
                 return ((RecallOutcome?)null, now);
@@ -164,7 +164,6 @@ internal static class RecallLot
             outbox.Publish(new RecallWithdrawn(
                 NewId.Next(clock), now, found.Id, new LotRef(found.Gtin, found.LotNumber), reason, outcome.BlockedQuantity,
                 outcome.ConsumerIds, outcome.MerchantIds));
-            await db.SaveChangesAsync(ct);
             await work.CommitAsync(ct);
             return (outcome, now);
         });

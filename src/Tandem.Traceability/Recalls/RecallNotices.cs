@@ -62,8 +62,7 @@ internal static class RecallNotices
         }
 
         var keys = sales.Select(s => s.LotKey).Distinct().ToList();
-        var recalled = (await db.Set<Recall>().AsNoTracking().Where(r => keys.Contains(r.LotKey) && r.WithdrawnAt == null).Select(r => r.LotKey).ToListAsync(ct))
-            .ToHashSet(StringComparer.Ordinal);
+        var recalled = await db.RecalledKeysAsync(keys, ct);
         return TypedResults.Ok(new OrderLotsResponse(orderId, sales
             .Select(s => new LotSaleView(s.Gtin, s.LotNumber, s.ProductId, s.Quantity, s.StoreId, s.SoldAt, recalled.Contains(s.LotKey)))
             .ToList()));

@@ -9,6 +9,7 @@ using Tandem.Merchants.Contracts;
 using Tandem.Traceability.Data;
 using Tandem.Traceability.DigitalLink;
 using Tandem.Traceability.Epcis;
+using Tandem.Traceability.Recalls;
 
 namespace Tandem.Traceability.Tracing;
 
@@ -81,7 +82,7 @@ internal sealed class TraceSummaries(TandemDbContext db, TraceGraph graph, IStor
 
         var lotKeys = lots.Select(l => l.Key).ToList();
         var names = await db.Set<Lot>().AsNoTracking().Where(l => lotKeys.Contains(l.Key)).ToDictionaryAsync(l => l.Key, l => l.ProductName, ct);
-        var recalled = (await db.Set<Recall>().AsNoTracking().Where(r => lotKeys.Contains(r.LotKey) && r.WithdrawnAt == null).Select(r => r.LotKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var recalled = await db.RecalledKeysAsync(lotKeys, ct);
 
         var storeIds = await graph.StoresOfAsync(result.Keys, ct);
         var storeList = new List<TracedStoreDto>();
