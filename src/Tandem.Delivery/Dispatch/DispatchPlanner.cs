@@ -17,6 +17,12 @@ namespace Tandem.Delivery.Dispatch;
 internal sealed record DispatchResult(int Jobs, int Couriers, int Assigned, int Flagged, double Distance, long Iterations, TimeSpan Elapsed)
 {
     public static readonly DispatchResult Nothing = new(0, 0, 0, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Another host holds the dispatch lease: this host did not plan.</summary>
+    public bool Skipped { get; init; }
+
+    /// <summary>Travel times the road network should have given but did not (estimated in a straight line instead).</summary>
+    public int EstimatedTravel { get; init; }
 }
 
 /// <summary>The problem a batch solved and the plan it applied, for checking with the independent feasibility checker.</summary>
@@ -31,7 +37,7 @@ internal sealed record DispatchPlan(RoutingProblem Problem, RoutingSolution Solu
 /// </summary>
 internal sealed class DispatchPlanner(
     TandemDbContext db, IRouteOptimizer optimizer, Outbox outbox, DeliveryFeed feed, IOptions<DeliveryOptions> options,
-    TimeProvider clock, ILogger<DispatchPlanner> logger)
+    TimeProvider clock, ILogger<DispatchPlanner> logger, ITravelTimeSource travelTimes)
 {
     private DeliveryOptions Settings => options.Value;
 
@@ -45,7 +51,7 @@ internal sealed class DispatchPlanner(
         }
 
         var couriers = await db.Set<Courier>().AsNoTracking().Where(c => c.OnShift && c.Capacity > 0).ToListAsync(ct);
-        var travel = new HaversineTravelTimes(Settings.RoadFactor);
+        var travel = await travelTimes.TableAsync(Places(jobs, couriers), couriers.Select(c => c.Vehicle).Distinct().ToList(), ct);
         var service = Settings.StopMinutes * 60;
         var horizon = Settings.PlanningHorizon.TotalSeconds;
         var changed = new List<DeliveryJob>();
@@ -187,8 +193,12 @@ internal sealed class DispatchPlanner(
     private double ReadyOffset(DeliveryJob job, DateTime now) =>
         job.Status == JobStatus.Ready ? 0 : Math.Max(0, (job.ExpectedReadyAt - now).TotalSeconds);
 
-    private double Seconds(HaversineTravelTimes travel, GeoPoint from, GeoPoint to, string vehicle) =>
-        from.DistanceKmTo(to) * Settings.RoadFactor * 1000 / (travel.SpeedKmh(vehicle) / 3.6);
+    private static double Seconds(TravelTable travel, GeoPoint from, GeoPoint to, string vehicle) => travel.Seconds(from, to, vehicle);
+
+    /// <summary>Every place a batch can route between: where couriers are, and every active job's store and door.</summary>
+    private static List<GeoPoint> Places(List<DeliveryJob> jobs, List<Courier> couriers) =>
+        TravelTable.Distinct(couriers.Where(c => c is { LastLat: not null, LastLng: not null }).Select(c => new GeoPoint(c.LastLat!.Value, c.LastLng!.Value))
+            .Concat(jobs.SelectMany(j => new[] { j.Store, j.Destination })));
 
     private void Plan(DeliveryJob job, Guid courierId, DateTime? pickupAt, DateTime deliveryAt, ref int flagged, List<DeliveryJob> changed,
         bool manual, string? forcedFlag = null)
