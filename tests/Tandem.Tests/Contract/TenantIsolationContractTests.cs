@@ -66,6 +66,16 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
         var board = await (await b.Owner.Client.GetAsync($"/api/v1/stores/{bDelivery.Id}/dispatch/jobs", Ct)).ShouldHave(HttpStatusCode.OK);
         var bJob = board.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("orderId").GetGuid() == Id(deliveryOrder)).GetProperty("jobId").GetGuid();
 
+        // B's owner also runs a delivery company with a rider, serving B's delivery store, for the company endpoints to refuse.
+        var company = await (await b.Owner.Client.PostAsJsonAsync("/api/v1/delivery-companies", new { name = "B 家配送", creditCode = NewCreditCode() }, Ct))
+            .ShouldHave(HttpStatusCode.Created);
+        var bCompany = company.GetProperty("companyId").GetGuid();
+        var bRider = await NewUserAsync("B 家骑手");
+        await (await b.Owner.Client.PostAsJsonAsync($"/api/v1/delivery-companies/{bCompany}/riders", new { phone = bRider.Phone }, Ct))
+            .ShouldHave(HttpStatusCode.Created);
+        await (await b.Owner.Client.PostAsJsonAsync($"/api/v1/delivery-companies/{bCompany}/stores", new { storeId = b.Store.Id }, Ct))
+            .ShouldHave(HttpStatusCode.Created);
+
         // The outsiders: the owner of another merchant (with its own store), and a consumer who never bought from B.
         var a = await NewShopAsync((100, 1));
         var stranger = await NewUserAsync("路人");
@@ -84,6 +94,8 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
             ["captureId"] = bCapture,
             ["paymentId"] = bPayment.ToString(),
             ["recallId"] = bRecall.ToString(),
+            ["companyId"] = bCompany.ToString(),
+            ["courierId"] = bRider.Id.ToString(),
         };
         var secrets = ids.Values.Where(v => v != b[0].Id.ToString() && v != b.Store.Id.ToString() && v != b.Merchant.Id.ToString()).Append("B 家的秘密茶").ToList();
 
