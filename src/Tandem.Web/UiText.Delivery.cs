@@ -138,7 +138,6 @@ public sealed partial class UiText
         ["err.courier_carrying_goods"] = ("这位骑手还有平台的货在路上，送完后再添加", "This courier still carries goods for the platform; add them once delivered"),
         ["err.rider_carrying_goods"] = ("骑手车上还有货，送完后再移除", "The rider has goods on board; remove them once delivered"),
         ["err.already_serving"] = ("已经在为这家门店配送", "You already serve this store"),
-        ["err.unknown_store"] = ("没有这个编号的门店", "No store has this id"),
         ["err.carrier_in_use"] = ("门店仍选用本公司，需门店先改选", "The store still uses your company; it must choose another first"),
         ["err.carrier_not_serving"] = ("这家配送公司还没同意为本店配送", "That delivery company has not agreed to serve this store"),
         ["err.courier_of_other_carrier"] = ("这位骑手不属于这单的承运方", "That courier does not ride for this job's carrier"),
