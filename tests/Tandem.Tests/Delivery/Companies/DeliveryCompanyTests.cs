@@ -99,6 +99,35 @@ public abstract class DeliveryCompanyTests(TandemApp app) : DeliveryTest(app)
     }
 
     [Fact]
+    public async Task Two_companies_adding_the_same_independent_courier_at_once_cannot_both_win()
+    {
+        // One who never went on shift (no courier row yet: the insert races) and one who did (the conditional update races).
+        var resting = await NewCourierAsync(onShift: false);
+        var working = await NewCourierAsync(capacity: 4);
+        try
+        {
+            foreach (var courier in new[] { resting, working })
+            {
+                var companies = new[] { await NewCompanyAsync(), await NewCompanyAsync(), await NewCompanyAsync() };
+                var answers = await Task.WhenAll(companies.Select(c =>
+                    c.Owner.Client.PostAsJsonAsync($"{Companies}/{c.CompanyId}/riders", new { phone = courier.Phone }, Ct)));
+                answers.Count(a => a.StatusCode == HttpStatusCode.Created).ShouldBe(1);
+                foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.Created))
+                {
+                    await refused.ShouldBeProblem(HttpStatusCode.Conflict, "rider_of_other_company");
+                }
+
+                var riders = await Task.WhenAll(companies.Select(c => RidersAsync(c.Owner, c.CompanyId)));
+                riders.Sum(r => r.Count).ShouldBe(1);
+            }
+        }
+        finally
+        {
+            await ShiftAsync(working, false);
+        }
+    }
+
+    [Fact]
     public async Task Each_carrier_is_dispatched_with_its_own_couriers_and_one_rider_carries_two_merchants_jobs_on_one_route()
     {
         var east = await NewDeliveringShopAsync();
