@@ -76,7 +76,11 @@ internal static class DeliveryCompanies
 
         var company = new DeliveryCompany
         {
-            Id = NewId.Next(clock), Name = name, CreditCode = creditCode, OwnerId = user.RequiredUserId(), CreatedAt = clock.GetUtcNow().UtcDateTime,
+            Id = NewId.Next(clock),
+            Name = name,
+            CreditCode = creditCode,
+            OwnerId = user.RequiredUserId(),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.Add(company);
         try
