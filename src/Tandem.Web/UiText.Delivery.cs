@@ -19,7 +19,7 @@ public sealed partial class UiText
         // The courier's app (/courier)
         ["courier.title"] = ("骑手", "Courier"),
         ["courier.nav"] = ("骑手", "Courier"),
-        ["courier.not.courier"] = ("这个账号还不是骑手。请平台管理员授予骑手角色后重新登录。", "This account is not a courier yet. Ask a platform admin to grant the courier role, then sign in again."),
+        ["courier.not.courier"] = ("这个账号还不是骑手。请平台管理员授予骑手角色后重新登录，或请配送公司把你添加为骑手。", "This account is not a courier yet. Ask a platform admin to grant the courier role, then sign in again, or ask a delivery company to add you as a rider."),
         ["courier.onshift"] = ("在班", "On shift"),
         ["courier.offshift"] = ("休息中", "Off shift"),
         ["courier.vehicle"] = ("交通工具", "Vehicle"),
@@ -102,6 +102,11 @@ public sealed partial class UiText
         ["dispatch.returned"] = ("已入库并退款", "Back in stock; the customer is refunded"),
         ["dispatch.auto.note"] = ("系统每隔几秒自动派单；手动指派的单会一直留给该骑手。", "Jobs are planned automatically every few seconds; a job you assign by hand stays with that courier."),
         ["dispatch.store"] = ("门店", "Store"),
+        ["dispatch.carrier"] = ("谁来配送", "Who delivers"),
+        ["dispatch.carrier.platform"] = ("平台骑手", "The platform's couriers"),
+        ["dispatch.carrier.save"] = ("保存", "Save"),
+        ["dispatch.carrier.saved"] = ("已更改配送方", "Carrier changed"),
+        ["dispatch.carrier.note"] = ("只列出已同意为本店配送的配送公司；新订单按新选择配送，已付款的订单不变。", "Only delivery companies that agreed to serve this store are listed; new orders go to the new carrier, paid ones stay."),
 
         // Delivery companies (/company, /company/{id}/dispatch)
         ["company.nav"] = ("配送公司", "Delivery company"),

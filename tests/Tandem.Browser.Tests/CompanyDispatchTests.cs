@@ -32,15 +32,18 @@ public sealed class CompanyDispatchTests(BrowserApp app) : BrowserTest(app)
         await page.ClickAsync("[data-testid=add-rider]");
         await Assertions.Expect(page.Locator($"[data-testid=riders] tr[data-rider='{rider.Id}']")).ToContainTextAsync("公司骑手小李");
 
-        // The company serves the store and the store names it as carrier; the rider goes on shift at the store.
+        // The company agrees to serve the store, the store names it as carrier, and the rider goes on shift at the store.
         await PostAsync(owner.Token, $"/api/v1/delivery-companies/{companyId}/stores", new { storeId = shop.StoreId }, HttpStatusCode.Created);
-        await PutAsync(shop.Owner.Token, $"/api/v1/stores/{shop.StoreId}/delivery-settings", new
-        {
-            radiusKm = 5,
-            baseFee = new { amount = 500, currency = "CNY" },
-            preparationMinutes = 10,
-            carrier = companyId,
-        });
+
+        // The store's owner chooses the company on the store's dispatch board.
+        var storeBoard = await NewPageAsync("zh-CN", Laptop);
+        await SignInAsync(storeBoard, shop.Owner, $"/merchant/stores/{shop.StoreId}/dispatch");
+        await storeBoard.WaitForSelectorAsync("[data-testid=dispatch-live][data-interactive=true]");
+        await storeBoard.Locator("[data-testid=carrier-select]").SelectOptionAsync(companyId.ToString());
+        await storeBoard.ClickAsync("[data-testid=carrier-save]");
+        await Assertions.Expect(storeBoard.Locator("[data-testid=dispatch-message]")).ToContainTextAsync("西湖同城速递");
+        var settings = await GetAsync(shop.Owner.Token, $"/api/v1/stores/{shop.StoreId}/delivery-settings");
+        settings.GetProperty("carrier").GetGuid().ShouldBe(companyId);
         await PutAsync(rider.Token, "/api/v1/courier/shift", new { onShift = true, vehicle = "scooter", capacity = 8 });
         await PostAsync(rider.Token, "/api/v1/courier/positions", new { points = new[] { new { lat = storeLat, lng = storeLng, at = DateTime.UtcNow } } },
             HttpStatusCode.Accepted);

@@ -39,6 +39,29 @@ public sealed partial class TandemApi
     public Task<JobJson> ConfirmReturnAsync(Guid jobId, CancellationToken ct = default) =>
         SendAsync<JobJson>(HttpMethod.Post, $"delivery/jobs/{jobId}/return", new { }, ct: ct);
 
+    // --- The store's carrier: the platform's couriers, or a delivery company that agreed to serve it
+    public Task<Page<CarrierJson>> StoreCarriersAsync(Guid storeId, CancellationToken ct = default) =>
+        GetAsync<Page<CarrierJson>>($"stores/{storeId}/carriers", ct);
+
+    public Task<DeliverySettingsJson> DeliverySettingsAsync(Guid storeId, CancellationToken ct = default) =>
+        GetAsync<DeliverySettingsJson>($"stores/{storeId}/delivery-settings", ct);
+
+    /// <summary>Puts the store's settings back as they are, with <paramref name="carrier"/> (null: the platform's couriers).</summary>
+    public Task<DeliverySettingsJson> ChooseCarrierAsync(Guid storeId, DeliverySettingsJson s, Guid? carrier, CancellationToken ct = default) =>
+        SendAsync<DeliverySettingsJson>(HttpMethod.Put, $"stores/{storeId}/delivery-settings", new
+        {
+            radiusKm = s.Area is null ? s.RadiusKm : null,
+            area = s.Area,
+            baseFee = s.BaseFee,
+            perKmFee = s.PerKmFee,
+            freeAbove = s.FreeAbove,
+            minimumOrder = s.MinimumOrder,
+            preparationMinutes = s.PreparationMinutes,
+            utcOffsetMinutes = s.UtcOffsetMinutes,
+            slots = s.Slots,
+            carrier,
+        }, ct: ct);
+
     // --- Delivery companies: the owner registers, adds riders, serves stores and dispatches its jobs
     public Task<CompanyJson> RegisterCompanyAsync(string? name, string? creditCode, CancellationToken ct = default) =>
         SendAsync<CompanyJson>(HttpMethod.Post, "delivery-companies", new { name, creditCode }, ct: ct);
