@@ -36,7 +36,9 @@ public static class DeliveryModule
         services.AddScoped<DeliveryDesk>();
         services.AddScoped<IDeliveryDesk>(sp => sp.GetRequiredService<DeliveryDesk>());
         services.AddSingleton<IRouteOptimizer>(_ => new ZonedRouteOptimizer(new AlnsRouteOptimizer()));
+        services.AddTravelTimes(configuration);
         services.AddScoped<DispatchPlanner>();
+        services.AddSingleton<DispatchLease>();
         services.AddSingleton<DispatchRunner>();
         services.AddHostedService<DispatchLoop>();
         services.AddSingleton<PositionStream>();

@@ -41,4 +41,13 @@ internal sealed class DeliveryOptions
 
     /// <summary>At most this long between a position arriving and it being written.</summary>
     public TimeSpan WriteInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a host's claim to plan (the database lease that lets one host of several plan at a time) lasts unless
+    /// renewed; renewed every third of it while a batch plans, released when it is done.
+    /// </summary>
+    public TimeSpan DispatchLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The road-network service for travel times, if any (<c>Tandem:Delivery:Osrm</c>).</summary>
+    public Routing.OsrmOptions Osrm { get; set; } = new();
 }

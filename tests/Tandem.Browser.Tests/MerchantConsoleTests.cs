@@ -119,6 +119,9 @@ public sealed class MerchantConsoleTests(BrowserApp app) : BrowserTest(app)
         await page.FillAsync("#lng", "120.1280");
         await page.ClickAsync("main form button[type=submit]");
         await page.WaitForSelectorAsync("text=已保存");
+        // The new store's settings open with its values in the form, not a notice alone.
+        await Assertions.Expect(page.Locator("#name")).ToHaveValueAsync("西湖茶庄 龙井店");
+        await Assertions.Expect(page.Locator("#lat")).ToHaveValueAsync("30.2402");
         await ScreenshotAsync(page, "merchant-store-settings");
         await page.GotoAsync("/merchant");
         await ScreenshotAsync(page, "merchant-console");

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Delivery.Companies;
 using Tandem.Delivery.Couriers;
+using Tandem.Delivery.Dispatch;
 using Tandem.Delivery.Jobs;
 using Tandem.Delivery.Tracking;
 using Tandem.Delivery.Zones;
@@ -78,6 +79,14 @@ internal sealed class DeliveryModel : IModuleModel
             b.HasIndex(j => new { j.CourierId, j.Status });
             b.HasIndex(j => new { j.StoreId, j.CreatedAt });
             b.HasIndex(j => new { j.CarrierId, j.Status });
+        });
+
+        modelBuilder.Entity<DispatchLeaseRow>(b =>
+        {
+            b.ToModuleTable(tables, "dispatch_lease");
+            b.HasKey(l => l.Name);
+            b.Property(l => l.Name).HasMaxLength(40);
+            b.Property(l => l.Holder).HasMaxLength(DispatchLeaseRow.HolderLength);
         });
 
         modelBuilder.Entity<CourierPosition>(b =>

@@ -17,6 +17,12 @@ namespace Tandem.Delivery.Dispatch;
 internal sealed record DispatchResult(int Jobs, int Couriers, int Assigned, int Flagged, double Distance, long Iterations, TimeSpan Elapsed)
 {
     public static readonly DispatchResult Nothing = new(0, 0, 0, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Another host holds the dispatch lease: this host did not plan.</summary>
+    public bool Skipped { get; init; }
+
+    /// <summary>Travel times the road network should have given but did not (estimated in a straight line instead).</summary>
+    public int EstimatedTravel { get; init; }
 }
 
 /// <summary>The problem one carrier's part of a batch solved and the plan it applied, for checking with the independent feasibility checker.</summary>
@@ -36,7 +42,7 @@ internal sealed record DispatchPlan(IReadOnlyList<CarrierPlan> Carriers, Dispatc
 /// </summary>
 internal sealed class DispatchPlanner(
     TandemDbContext db, IRouteOptimizer optimizer, Outbox outbox, DeliveryFeed feed, IOptions<DeliveryOptions> options,
-    TimeProvider clock, ILogger<DispatchPlanner> logger)
+    TimeProvider clock, ILogger<DispatchPlanner> logger, ITravelTimeSource travelTimes)
 {
     private DeliveryOptions Settings => options.Value;
 
@@ -50,13 +56,15 @@ internal sealed class DispatchPlanner(
         }
 
         var couriers = await db.Set<Courier>().AsNoTracking().Where(c => c.OnShift && c.Capacity > 0).ToListAsync(ct);
+        // One travel table for the whole batch (one road-network call), shared by every carrier's problem.
+        var travel = await travelTimes.TableAsync(Places(jobs, couriers), couriers.Select(c => c.Vehicle).Distinct().ToList(), ct);
         var changed = new List<DeliveryJob>();
         var plans = new List<CarrierPlan>();
         var flagged = 0;
         foreach (var carrier in jobs.GroupBy(j => j.CarrierId))
         {
             var (plan, carrierFlags) = await PlanCarrierAsync(carrier.Key, carrier.ToList(), couriers.Where(c => c.CompanyId == carrier.Key).ToList(),
-                now, solve, changed, ct);
+                travel, now, solve, changed, ct);
             flagged += carrierFlags;
             if (plan is not null)
             {
@@ -67,14 +75,17 @@ internal sealed class DispatchPlanner(
         await SaveAsync(changed, now, ct);
         return plans.Count == 0 ? null : new DispatchPlan(plans, new DispatchResult(
             plans.Sum(p => p.Result.Jobs), plans.Sum(p => p.Result.Couriers), plans.Sum(p => p.Result.Assigned), flagged,
-            plans.Sum(p => p.Result.Distance), plans.Sum(p => p.Result.Iterations), TimeSpan.FromTicks(plans.Sum(p => p.Result.Elapsed.Ticks))));
+            plans.Sum(p => p.Result.Distance), plans.Sum(p => p.Result.Iterations), TimeSpan.FromTicks(plans.Sum(p => p.Result.Elapsed.Ticks)))
+        {
+            EstimatedTravel = travel.Estimated,
+        });
     }
 
     /// <summary>One carrier's jobs with that carrier's couriers; changes are collected in <paramref name="changed"/> and saved once per batch.</summary>
     private async Task<(CarrierPlan? Plan, int Flagged)> PlanCarrierAsync(
-        Guid? carrierId, List<DeliveryJob> jobs, List<Courier> couriers, DateTime now, SolveOptions? solve, List<DeliveryJob> changed, CancellationToken ct)
+        Guid? carrierId, List<DeliveryJob> jobs, List<Courier> couriers, TravelTable travel, DateTime now, SolveOptions? solve, List<DeliveryJob> changed,
+        CancellationToken ct)
     {
-        var travel = new HaversineTravelTimes(Settings.RoadFactor);
         var service = Settings.StopMinutes * 60;
         var horizon = Settings.PlanningHorizon.TotalSeconds;
         var flagged = 0;
@@ -212,8 +223,12 @@ internal sealed class DispatchPlanner(
     private double ReadyOffset(DeliveryJob job, DateTime now) =>
         job.Status == JobStatus.Ready ? 0 : Math.Max(0, (job.ExpectedReadyAt - now).TotalSeconds);
 
-    private double Seconds(HaversineTravelTimes travel, GeoPoint from, GeoPoint to, string vehicle) =>
-        from.DistanceKmTo(to) * Settings.RoadFactor * 1000 / (travel.SpeedKmh(vehicle) / 3.6);
+    private static double Seconds(TravelTable travel, GeoPoint from, GeoPoint to, string vehicle) => travel.Seconds(from, to, vehicle);
+
+    /// <summary>Every place a batch can route between: where couriers are, and every active job's store and door.</summary>
+    private static List<GeoPoint> Places(List<DeliveryJob> jobs, List<Courier> couriers) =>
+        TravelTable.Distinct(couriers.Where(c => c is { LastLat: not null, LastLng: not null }).Select(c => new GeoPoint(c.LastLat!.Value, c.LastLng!.Value))
+            .Concat(jobs.SelectMany(j => new[] { j.Store, j.Destination })));
 
     private void Plan(DeliveryJob job, Guid courierId, DateTime? pickupAt, DateTime deliveryAt, ref int flagged, List<DeliveryJob> changed,
         bool manual, string? forcedFlag = null)

@@ -32,7 +32,8 @@ public sealed record DispatchCandidatesResponse(IReadOnlyList<DispatchCandidateV
 
 public sealed record DispatchBoardResponse(IReadOnlyList<DeliveryJobResponse> Jobs, IReadOnlyList<DispatchCourierView> Couriers);
 
-public sealed record DispatchBatchResponse(int Jobs, int Couriers, int Assigned, int Flagged, double Distance, long Iterations, double ElapsedMs);
+public sealed record DispatchBatchResponse(int Jobs, int Couriers, int Assigned, int Flagged, double Distance, long Iterations, double ElapsedMs,
+    bool Skipped = false, int EstimatedTravel = 0);
 
 /// <summary>
 /// The dispatcher's side: staff of a store see its active jobs and the couriers carrying them, confirm a pickup by
@@ -110,7 +111,7 @@ internal static class DispatchBoard
     {
         var result = await runner.RunOnceAsync(ct);
         return TypedResults.Ok(new DispatchBatchResponse(result.Jobs, result.Couriers, result.Assigned, result.Flagged,
-            Math.Round(result.Distance, 1), result.Iterations, Math.Round(result.Elapsed.TotalMilliseconds, 1)));
+            Math.Round(result.Distance, 1), result.Iterations, Math.Round(result.Elapsed.TotalMilliseconds, 1), result.Skipped, result.EstimatedTravel));
     }
 
     public static async Task<Results<Ok<DeliveryJobResponse>, ProblemHttpResult>> StorePickup(

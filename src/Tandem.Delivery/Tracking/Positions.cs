@@ -41,7 +41,7 @@ internal static class Positions
 
     public static async Task<Results<Accepted<PositionsResponse>, ProblemHttpResult>> Post(
         PositionsRequest request, ClaimsPrincipal user, TandemDbContext db, PositionStream stream, DeliveryFeed feed,
-        IOptions<DeliveryOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<DeliveryOptions> options, TimeProvider clock, ITravelTimeSource travelTimes, CancellationToken ct)
     {
         var settings = options.Value;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -128,7 +128,7 @@ internal static class Positions
 
         if (newest is not null)
         {
-            await PushAsync(db, feed, courier, newest, settings.RoadFactor, ct);
+            await PushAsync(db, feed, travelTimes, courier, newest, ct);
         }
 
         return TypedResults.Accepted((string?)null, new PositionsResponse(points.Count - flagged, flagged));
@@ -136,7 +136,7 @@ internal static class Positions
 
     /// <summary>The consumer's view of their delivery: the courier's position and an ETA only while the order is on its way.</summary>
     public static async Task<Results<Ok<OrderDeliveryResponse>, ProblemHttpResult>> OfOrder(
-        Guid orderId, ClaimsPrincipal user, TandemDbContext db, PositionStream stream, IOptions<DeliveryOptions> options, CancellationToken ct)
+        Guid orderId, ClaimsPrincipal user, TandemDbContext db, PositionStream stream, ITravelTimeSource travelTimes, CancellationToken ct)
     {
         var userId = user.RequiredUserId();
         var job = await db.Set<DeliveryJob>().AsNoTracking().SingleOrDefaultAsync(j => j.OrderId == orderId && j.ConsumerId == userId, ct);
@@ -156,7 +156,7 @@ internal static class Positions
             if (last is { } position && at is { } seen && courier is not null)
             {
                 courierView = new CourierOnTheWayView(LocationDto.From(position), seen, courier.Vehicle);
-                eta = Eta(position, job.Destination, courier.Vehicle, options.Value.RoadFactor);
+                eta = (int)Math.Round(await travelTimes.SecondsAsync(position, job.Destination, courier.Vehicle, ct));
             }
         }
 
@@ -202,7 +202,7 @@ internal static class Positions
         return km > 0.1 && (hours <= 0 || km / hours > maxSpeedKmh);
     }
 
-    private static async Task PushAsync(TandemDbContext db, DeliveryFeed feed, Courier courier, CourierPosition at, double roadFactor, CancellationToken ct)
+    private static async Task PushAsync(TandemDbContext db, DeliveryFeed feed, ITravelTimeSource travelTimes, Courier courier, CourierPosition at, CancellationToken ct)
     {
         var jobs = await db.Set<DeliveryJob>().AsNoTracking()
             .Where(j => j.CourierId == courier.UserId && DeliveryJob.Active.Contains(j.Status))
@@ -216,16 +216,20 @@ internal static class Positions
         }
 
         await feed.PositionAsync(groups, message);
-        foreach (var job in jobs.Where(j => j.Status == JobStatus.PickedUp))
+        var onTheWay = jobs.Where(j => j.Status == JobStatus.PickedUp).ToList();
+        if (onTheWay.Count == 0)
         {
-            var eta = Eta(new GeoPoint(at.Lat, at.Lng), new GeoPoint(job.DestinationLat, job.DestinationLng), courier.Vehicle, roadFactor);
-            await feed.PositionAsync([DeliveryHub.OrderGroup(job.OrderId)], message with { OrderId = job.OrderId, EtaSeconds = eta });
+            return;
         }
-    }
 
-    private static int Eta(GeoPoint from, GeoPoint to, string vehicle, double roadFactor)
-    {
-        var travel = new HaversineTravelTimes(roadFactor);
-        return (int)Math.Round(from.DistanceKmTo(to) * roadFactor * 1000 / (travel.SpeedKmh(vehicle) / 3.6));
+        // One table from where the courier is to every door they are riding to.
+        var here = new GeoPoint(at.Lat, at.Lng);
+        var doors = onTheWay.Select(j => new GeoPoint(j.DestinationLat, j.DestinationLng)).ToList();
+        var travel = await travelTimes.TableAsync([here, .. doors], [courier.Vehicle], ct);
+        for (var k = 0; k < onTheWay.Count; k++)
+        {
+            var eta = (int)Math.Round(travel.Seconds(here, doors[k], courier.Vehicle));
+            await feed.PositionAsync([DeliveryHub.OrderGroup(onTheWay[k].OrderId)], message with { OrderId = onTheWay[k].OrderId, EtaSeconds = eta });
+        }
     }
 }

@@ -16,7 +16,8 @@ namespace Tandem.Delivery.Zones;
 /// delivers on the terms it was created with (<c>delivery: {radiusKm, fee}</c>): a flat fee, as soon as possible.
 /// </summary>
 internal sealed class DeliveryDesk(
-    TandemDbContext db, IStoreDirectory stores, DispatchRunner dispatch, IOptions<DeliveryOptions> options, TimeProvider clock) : IDeliveryDesk
+    TandemDbContext db, IStoreDirectory stores, DispatchRunner dispatch, IOptions<DeliveryOptions> options, TimeProvider clock,
+    ITravelTimeSource travelTimes) : IDeliveryDesk
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -51,7 +52,7 @@ internal sealed class DeliveryDesk(
         var ready = now.AddMinutes(settings.PreparationMinutes);
         if (slotStart is null)
         {
-            var travel = TravelSeconds(distanceKm, TravelProfiles.Scooter);
+            var travel = await travelTimes.SecondsAsync(store.Location, destination, TravelProfiles.Scooter, ct);
             var earliest = ready.AddSeconds(travel);
             return new DeliveryQuoteResult(
                 new DeliveryQuote(fee, Math.Round(distanceKm, 3), Trim(earliest), Trim(earliest.AddMinutes(options.Value.AsapSlackMinutes)), null), null);
@@ -176,11 +177,6 @@ internal sealed class DeliveryDesk(
             await db.SaveChangesAsync(ct);
         }
     }
-
-    public double TravelSeconds(double straightKm, string vehicle) =>
-        straightKm * options.Value.RoadFactor * 1000 / (Speeds.SpeedKmh(vehicle) / 3.6);
-
-    public HaversineTravelTimes Speeds => new(options.Value.RoadFactor);
 
     /// <summary>Whole minutes, as people read windows.</summary>
     private static DateTime Trim(DateTime t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMinute + (t.Ticks % TimeSpan.TicksPerMinute == 0 ? 0 : TimeSpan.TicksPerMinute), DateTimeKind.Utc);

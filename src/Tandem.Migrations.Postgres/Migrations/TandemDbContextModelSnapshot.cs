@@ -255,6 +255,24 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.ToTable("couriers", "delivery");
                 });
 
+            modelBuilder.Entity("Tandem.Delivery.Dispatch.DispatchLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("dispatch_lease", "delivery");
+                });
+
             modelBuilder.Entity("Tandem.Delivery.Jobs.DeliveryJob", b =>
                 {
                     b.Property<Guid>("Id")

@@ -246,6 +246,24 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.ToTable("delivery_couriers", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Delivery.Dispatch.DispatchLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("delivery_dispatch_lease", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Delivery.Jobs.DeliveryJob", b =>
                 {
                     b.Property<Guid>("Id")

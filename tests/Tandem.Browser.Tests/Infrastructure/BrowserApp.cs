@@ -47,6 +47,8 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         // The courier's phone reports every 2 s, so a moving courier shows on the consumer's map within a few seconds.
         builder.UseSetting("Tandem:Web:Delivery:GpsSeconds", "2");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // A page that shows an API refusal says which, so a failing test's log explains what the page showed.
+        builder.UseSetting("Logging:LogLevel:Tandem.Web", "Information");
     }
 
     public async ValueTask InitializeAsync()

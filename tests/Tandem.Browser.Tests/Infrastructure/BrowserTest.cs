@@ -42,12 +42,43 @@ public abstract partial class BrowserTest(BrowserApp app) : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (TestContext.Current.TestState?.Result == TestResult.Failed)
+        {
+            await DescribePagesAsync();
+        }
+
         foreach (var context in _contexts)
         {
             await context.CloseAsync();
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// After a failure, says what each open window showed (its address and visible text) on standard error, and keeps a
+    /// screenshot of it, so a failure seen once in CI can be understood without running it again.
+    /// </summary>
+    private async Task DescribePagesAsync()
+    {
+        var test = TestContext.Current.Test?.TestDisplayName ?? GetType().Name;
+        var window = 0;
+        foreach (var page in _contexts.SelectMany(c => c.Pages))
+        {
+            window++;
+            try
+            {
+                var text = await page.InnerTextAsync("body", new PageInnerTextOptions { Timeout = 5_000 });
+                await Console.Error.WriteLineAsync(
+                    $"[browser] {test}, window {window}: {page.Url}\n{(text.Length > 3000 ? text[..3000] + " …" : text)}");
+                var shot = await ScreenshotAsync(page, $"failed-{GetType().Name}-{window}");
+                await Console.Error.WriteLineAsync($"[browser] screenshot: {shot}");
+            }
+            catch (PlaywrightException e)
+            {
+                await Console.Error.WriteLineAsync($"[browser] {test}, window {window}: {page.Url} could not be described: {e.Message}");
+            }
+        }
     }
 
     /// <summary>A fresh browser window (its own cookies), in a language and viewport.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Logging;
 using Tandem.Web.Api;
 using Tandem.Web.Session;
 
@@ -11,6 +12,7 @@ public abstract class SignedInPage : ComponentBase
     [Inject] protected UiText T { get; set; } = default!;
     [Inject] protected WebSession Session { get; set; } = default!;
     [Inject] protected NavigationManager Nav { get; set; } = default!;
+    [Inject] private ILogger<SignedInPage> Log { get; set; } = default!;
 
     protected SignedInUser? User { get; private set; }
 
@@ -38,6 +40,7 @@ public abstract class SignedInPage : ComponentBase
         }
         catch (ApiException e)
         {
+            Log.LogInformation("{Page} shows the API's refusal {Status} {Code}: {Detail}", Here, e.Status, e.Code, e.Message);
             PageError = T.Error(e.Code);
         }
     }
