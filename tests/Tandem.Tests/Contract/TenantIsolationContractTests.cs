@@ -6,6 +6,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Delivery.Dispatch;
 using Tandem.Kernel.Http;
 using Tandem.Tests.Acceptance;
 using Tandem.Tests.Infrastructure;
@@ -109,6 +111,9 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
         var endpoints = scoped.Where(e => e.RoutePattern.Parameters.Any(p => ids.ContainsKey(p.Name))).ToList();
         endpoints.Count.ShouldBeGreaterThan(10, "the walk should find the staff and consumer endpoints");
 
+        // Settle the background dispatcher first: its first batch flags B's job (an outbox event) and takes the dispatch lease,
+        // which must not be mistaken for an outsider's write if its timer fires during the walk.
+        await App.Services.GetRequiredService<DispatchRunner>().RunOnceAsync(Ct);
         var before = await RowCountsAsync();
         var failures = new List<string>();
         foreach (var endpoint in endpoints)
