@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Tandem.Delivery.Companies;
 using Tandem.Delivery.Contracts;
 using Tandem.Delivery.Couriers;
 using Tandem.Delivery.Data;
@@ -69,6 +70,8 @@ public static class DeliveryModule
             .WithName("ListStoreDispatchCouriers").WithSummary("Couriers on shift a dispatcher may hand the store's jobs to: vehicle, capacity, active jobs and distance from the store, never their position (staff).");
         stores.MapPost("/dispatch/pickups", DispatchBoard.StorePickup).ForMerchantStaff(staff)
             .WithName("ConfirmDeliveryPickup").WithSummary("The courier collects: staff scan the job code on the courier's screen; the order goes out for delivery.");
+        stores.MapGet("/carriers", DeliveryCompanies.CarriersOfStore).ForMerchantStaff(staff)
+            .WithName("ListStoreCarriers").WithSummary("The delivery companies that agreed to serve the store, to choose as its carrier (staff).");
         stores.MapGet("/delivery-stats", DeliveryStats.OfStore).ForMerchantStaff(staff)
             .WithName("GetStoreDeliveryStats").WithSummary("On-time rate, average delivery time and failures of the store's deliveries (staff).");
 
@@ -79,7 +82,7 @@ public static class DeliveryModule
 
         var jobs = app.MapGroup("/api/v1/delivery/jobs/{jobId:guid}").WithTags("Delivery");
         jobs.MapPost("/assign", DispatchBoard.Assign).ForMerchantStaff(staff)
-            .WithName("AssignDeliveryJob").WithSummary("A dispatcher gives the job to an on-shift courier (or releases it with null); later batches keep it.");
+            .WithName("AssignDeliveryJob").WithSummary("A dispatcher (the merchant's staff, or the carrying company's owner) gives the job to an on-shift courier of its carrier (or releases it with null); later batches keep it.");
         jobs.MapPost("/return", DispatchBoard.ConfirmReturn).ForMerchantStaff(staff)
             .WithName("ConfirmDeliveryReturn").WithSummary("Staff confirm the goods of a failed delivery are back: stock rises with movement `return`.");
         jobs.MapGet("/track", Positions.TrackOfJob).ForMerchantStaff(staff)
@@ -104,6 +107,30 @@ public static class DeliveryModule
             .WithName("PostCourierPositions").WithSummary("A batch of 1-100 positions; bad points refuse the batch, impossible jumps are flagged.");
         courier.MapGet("/stats", DeliveryStats.OfCourier).ForPlatform(CourierPolicy)
             .WithName("GetCourierStats").WithSummary("The courier's own on-time rate, average delivery time and failures.");
+
+        app.MapPost("/api/v1/delivery-companies", DeliveryCompanies.Register).ForConsumers().WithTags("Delivery companies")
+            .WithName("RegisterDeliveryCompany").WithSummary("Register a delivery company (name, unified social credit code); the caller becomes its owner and dispatcher.");
+        app.MapGet("/api/v1/delivery-companies", DeliveryCompanies.Mine).ForConsumers().WithTags("Delivery companies")
+            .WithName("ListMyDeliveryCompanies").WithSummary("The delivery companies the caller owns.");
+        var company = app.MapGroup("/api/v1/delivery-companies/{companyId:guid}").WithTags("Delivery companies");
+        company.MapGet("", DeliveryCompanies.Get).ForConsumers()
+            .WithName("GetDeliveryCompany").WithSummary("The company (its owner).");
+        company.MapPost("/riders", DeliveryCompanies.AddRider).ForConsumers()
+            .WithName("AddDeliveryCompanyRider").WithSummary("Add a registered user as a rider by phone: they become a courier carrying only the company's jobs.");
+        company.MapGet("/riders", DeliveryCompanies.Riders).ForConsumers()
+            .WithName("ListDeliveryCompanyRiders").WithSummary("The company's riders with shift status, vehicle, load and last position.");
+        company.MapDelete("/riders/{courierId:guid}", DeliveryCompanies.RemoveRider).ForConsumers()
+            .WithName("RemoveDeliveryCompanyRider").WithSummary("Remove a rider (refused while they carry goods); their planned jobs go back to planning.");
+        company.MapPost("/stores", DeliveryCompanies.Serve).ForConsumers()
+            .WithName("ServeStore").WithSummary("Agree to deliver for a store, which may then choose the company as its carrier.");
+        company.MapGet("/stores", DeliveryCompanies.Stores).ForConsumers()
+            .WithName("ListServedStores").WithSummary("The stores the company agreed to serve, and whether each has chosen it.");
+        company.MapDelete("/stores/{storeId:guid}", DeliveryCompanies.StopServing).ForConsumers()
+            .WithName("StopServingStore").WithSummary("Stop serving a store (refused while the store has the company as its carrier).");
+        company.MapGet("/jobs", CompanyDispatch.Jobs).ForConsumers()
+            .WithName("ListDeliveryCompanyJobs").WithSummary("Every active job the company carries, with drop-offs, and its couriers with live positions.");
+        company.MapGet("/delivery-stats", CompanyDispatch.Stats).ForConsumers()
+            .WithName("GetDeliveryCompanyStats").WithSummary("On-time rate, average delivery time and failures of the jobs the company carried.");
 
         var dispatch = app.MapGroup("/api/v1/dispatch").WithTags("Delivery");
         dispatch.MapGet("/jobs", DispatchBoard.All).ForPlatform(PlatformDispatchPolicy)

@@ -47,6 +47,7 @@ public static class IdentityModule
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<UserSessions>();
         services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<IPlatformRoleGrants, ModuleRoleGrants>();
 
         services.AddAuthentication(AccessTokens.Scheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AccessTokenHandler>(AccessTokens.Scheme, null);

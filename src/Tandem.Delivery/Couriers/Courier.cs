@@ -4,7 +4,8 @@ namespace Tandem.Delivery.Couriers;
 
 /// <summary>
 /// A user with the platform's courier role, as dispatch sees them: on or off shift, on what vehicle, carrying how
-/// much, and where they were last seen (from their accepted positions).
+/// much, and where they were last seen (from their accepted positions). A rider of a delivery company carries only
+/// that company's jobs; an independent courier (no company) carries the jobs of stores that chose the platform.
 /// </summary>
 internal sealed class Courier
 {
@@ -21,4 +22,10 @@ internal sealed class Courier
     public double? LastLng { get; set; }
     public DateTime? LastSeenAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The delivery company the courier rides for, or null for an independent courier of the platform.</summary>
+    public Guid? CompanyId { get; set; }
+
+    /// <summary>The company's owner made them a courier (they lacked the role), so leaving the company takes the role back.</summary>
+    public bool RoleFromCompany { get; set; }
 }

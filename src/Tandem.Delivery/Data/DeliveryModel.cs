@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Tandem.Delivery.Companies;
 using Tandem.Delivery.Couriers;
 using Tandem.Delivery.Dispatch;
 using Tandem.Delivery.Jobs;
@@ -23,6 +24,7 @@ internal sealed class DeliveryModel : IModuleModel
             b.Ignore(s => s.Slots);
             b.Ignore(s => s.Polygon);
             b.HasIndex(s => s.MerchantId);
+            b.HasIndex(s => s.CarrierId);
         });
 
         modelBuilder.Entity<SlotBooking>(b =>
@@ -37,6 +39,24 @@ internal sealed class DeliveryModel : IModuleModel
             b.HasKey(c => c.UserId);
             b.Property(c => c.Vehicle).HasMaxLength(20);
             b.HasIndex(c => c.OnShift);
+            b.HasIndex(c => c.CompanyId);
+        });
+
+        modelBuilder.Entity<DeliveryCompany>(b =>
+        {
+            b.ToModuleTable(tables, "companies");
+            b.HasKey(c => c.Id);
+            b.Property(c => c.Name).HasMaxLength(100);
+            b.Property(c => c.CreditCode).HasMaxLength(18);
+            b.HasIndex(c => c.CreditCode).IsUnique();
+            b.HasIndex(c => c.OwnerId);
+        });
+
+        modelBuilder.Entity<ServedStore>(b =>
+        {
+            b.ToModuleTable(tables, "company_stores");
+            b.HasKey(s => new { s.CompanyId, s.StoreId });
+            b.HasIndex(s => s.StoreId);
         });
 
         modelBuilder.Entity<DeliveryJob>(b =>
@@ -58,6 +78,7 @@ internal sealed class DeliveryModel : IModuleModel
             b.HasIndex(j => new { j.Status, j.CourierId });
             b.HasIndex(j => new { j.CourierId, j.Status });
             b.HasIndex(j => new { j.StoreId, j.CreatedAt });
+            b.HasIndex(j => new { j.CarrierId, j.Status });
         });
 
         modelBuilder.Entity<DispatchLeaseRow>(b =>

@@ -25,8 +25,11 @@ internal sealed record DispatchResult(int Jobs, int Couriers, int Assigned, int 
     public int EstimatedTravel { get; init; }
 }
 
-/// <summary>The problem a batch solved and the plan it applied, for checking with the independent feasibility checker.</summary>
-internal sealed record DispatchPlan(RoutingProblem Problem, RoutingSolution Solution, DispatchResult Result);
+/// <summary>The problem one carrier's part of a batch solved and the plan it applied, for checking with the independent feasibility checker.</summary>
+internal sealed record CarrierPlan(Guid? CarrierId, RoutingProblem Problem, RoutingSolution Solution, DispatchResult Result);
+
+/// <summary>What a batch solved: one plan per carrier that had jobs to plan and couriers on shift.</summary>
+internal sealed record DispatchPlan(IReadOnlyList<CarrierPlan> Carriers, DispatchResult Result);
 
 /// <summary>
 /// One dispatch batch. Open jobs and on-shift couriers become a pickup-and-delivery problem with time windows (in
@@ -34,6 +37,8 @@ internal sealed record DispatchPlan(RoutingProblem Problem, RoutingSolution Solu
 /// already carries, and what a dispatcher gave them by hand, is planned first in a fixed order; the solver plans the rest
 /// from where and when that leaves the courier. A job no courier can serve in its window is flagged, never planned late;
 /// a job whose window has already passed is still planned (as soon as possible) and flagged <c>late</c>.
+/// Each carrier is planned apart: a delivery company's jobs only with its riders, the jobs of stores without a carrier
+/// only with the platform's independent couriers. Routes still join several merchants' stores within one carrier.
 /// </summary>
 internal sealed class DispatchPlanner(
     TandemDbContext db, IRouteOptimizer optimizer, Outbox outbox, DeliveryFeed feed, IOptions<DeliveryOptions> options,
@@ -51,10 +56,38 @@ internal sealed class DispatchPlanner(
         }
 
         var couriers = await db.Set<Courier>().AsNoTracking().Where(c => c.OnShift && c.Capacity > 0).ToListAsync(ct);
+        // One travel table for the whole batch (one road-network call), shared by every carrier's problem.
         var travel = await travelTimes.TableAsync(Places(jobs, couriers), couriers.Select(c => c.Vehicle).Distinct().ToList(), ct);
+        var changed = new List<DeliveryJob>();
+        var plans = new List<CarrierPlan>();
+        var flagged = 0;
+        foreach (var carrier in jobs.GroupBy(j => j.CarrierId))
+        {
+            var (plan, carrierFlags) = await PlanCarrierAsync(carrier.Key, carrier.ToList(), couriers.Where(c => c.CompanyId == carrier.Key).ToList(),
+                travel, now, solve, changed, ct);
+            flagged += carrierFlags;
+            if (plan is not null)
+            {
+                plans.Add(plan);
+            }
+        }
+
+        await SaveAsync(changed, now, ct);
+        return plans.Count == 0 ? null : new DispatchPlan(plans, new DispatchResult(
+            plans.Sum(p => p.Result.Jobs), plans.Sum(p => p.Result.Couriers), plans.Sum(p => p.Result.Assigned), flagged,
+            plans.Sum(p => p.Result.Distance), plans.Sum(p => p.Result.Iterations), TimeSpan.FromTicks(plans.Sum(p => p.Result.Elapsed.Ticks)))
+        {
+            EstimatedTravel = travel.Estimated,
+        });
+    }
+
+    /// <summary>One carrier's jobs with that carrier's couriers; changes are collected in <paramref name="changed"/> and saved once per batch.</summary>
+    private async Task<(CarrierPlan? Plan, int Flagged)> PlanCarrierAsync(
+        Guid? carrierId, List<DeliveryJob> jobs, List<Courier> couriers, TravelTable travel, DateTime now, SolveOptions? solve, List<DeliveryJob> changed,
+        CancellationToken ct)
+    {
         var service = Settings.StopMinutes * 60;
         var horizon = Settings.PlanningHorizon.TotalSeconds;
-        var changed = new List<DeliveryJob>();
         var flagged = 0;
 
         // 1. Fixed part of each courier's day: goods on board, then hand-assigned jobs, in window order.
@@ -97,8 +130,7 @@ internal sealed class DispatchPlanner(
         var vehicles = couriers.Where(c => starts[c.UserId].Time < horizon).ToList();
         if (free.Count == 0)
         {
-            await SaveAsync(changed, now, ct);
-            return null;
+            return (null, flagged);
         }
 
         if (vehicles.Count == 0)
@@ -108,8 +140,7 @@ internal sealed class DispatchPlanner(
                 Unplan(job, "no_courier", ref flagged, changed);
             }
 
-            await SaveAsync(changed, now, ct);
-            return null;
+            return (null, flagged);
         }
 
         var locations = new List<Point>();
@@ -143,7 +174,7 @@ internal sealed class DispatchPlanner(
             pairs.Add(new PickupDelivery(stops.Count - 2, stops.Count - 1));
         }
 
-        var problem = new RoutingProblem($"dispatch-{now:yyyyMMddHHmmss}", locations, vehicleList, stops, pairs, travel);
+        var problem = new RoutingProblem($"dispatch-{now:yyyyMMddHHmmss}-{carrierId?.ToString() ?? "platform"}", locations, vehicleList, stops, pairs, travel);
         var solveOptions = solve ?? new SolveOptions(Seed: 1, TimeLimit: Settings.SolverBudget);
         var solution = await Task.Run(() => optimizer.Solve(problem, solveOptions, ct), ct);
         var report = FeasibilityChecker.Check(problem, solution);
@@ -152,8 +183,8 @@ internal sealed class DispatchPlanner(
             // The referee disagrees with the solver: apply nothing rather than promise what cannot be kept.
             logger.LogError("Dispatch plan {Problem} failed the feasibility check: {Violations}", problem.Name,
                 string.Join("; ", report.Violations.Take(5).Select(v => v.Detail)));
-            await SaveAsync(changed, now, ct);
-            return new DispatchPlan(problem, solution, new DispatchResult(free.Count, vehicles.Count, 0, 0, 0, solution.Iterations, solution.Elapsed));
+            return (new CarrierPlan(carrierId, problem, solution, new DispatchResult(free.Count, vehicles.Count, 0, 0, 0, solution.Iterations, solution.Elapsed)),
+                flagged);
         }
 
         var assigned = 0;
@@ -185,9 +216,8 @@ internal sealed class DispatchPlanner(
             Unplan(free[unassigned.Stop / 2], unassigned.Reason == UnassignedReason.Unreachable ? "unreachable" : "no_capacity_left", ref flagged, changed);
         }
 
-        await SaveAsync(changed, now, ct);
-        return new DispatchPlan(problem, solution,
-            new DispatchResult(free.Count, vehicles.Count, assigned, flagged, solution.Distance, solution.Iterations, solution.Elapsed));
+        return (new CarrierPlan(carrierId, problem, solution,
+            new DispatchResult(free.Count, vehicles.Count, assigned, flagged, solution.Distance, solution.Iterations, solution.Elapsed)), flagged);
     }
 
     private double ReadyOffset(DeliveryJob job, DateTime now) =>

@@ -30,8 +30,7 @@ internal sealed class DispatchRunner(IServiceScopeFactory scopes, DispatchLease 
             return DispatchResult.Nothing with { Skipped = true };
         }
 
-        return plan is null ? DispatchResult.Nothing
-            : plan.Result with { EstimatedTravel = plan.Problem.Travel is TravelTable table ? table.Estimated : 0 };
+        return plan?.Result ?? DispatchResult.Nothing;
     }
 
     public void Dispose() => _one.Dispose();

@@ -29,6 +29,9 @@ internal sealed class DeliveryJob
     public Guid OrderId { get; init; }
     public Guid MerchantId { get; init; }
     public Guid StoreId { get; init; }
+
+    /// <summary>The delivery company carrying the job (the store's carrier when it was paid), or null for the platform's couriers.</summary>
+    public Guid? CarrierId { get; init; }
     public Guid ConsumerId { get; init; }
     public double StoreLat { get; init; }
     public double StoreLng { get; init; }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Tandem.Delivery.Companies;
 using Tandem.Delivery.Contracts;
 using Tandem.Delivery.Couriers;
 using Tandem.Delivery.Dispatch;
@@ -36,7 +37,8 @@ public sealed record DispatchBatchResponse(int Jobs, int Couriers, int Assigned,
 
 /// <summary>
 /// The dispatcher's side: staff of a store see its active jobs and the couriers carrying them, confirm a pickup by
-/// scanning the courier's job code, reassign by hand (kept by later batches) and take back goods of a failed delivery.
+/// scanning the courier's job code, reassign by hand (kept by later batches, and only to a courier of the job's carrier)
+/// and take back goods of a failed delivery. The owner of the delivery company carrying a job may reassign it too.
 /// Platform admins see every job and can run a batch at once.
 /// </summary>
 internal static class DispatchBoard
@@ -69,7 +71,10 @@ internal static class DispatchBoard
         }
 
         var store = (await stores.FindAsync(storeId, ct))!;
-        var onShift = await db.Set<Courier>().AsNoTracking().Where(c => c.OnShift).OrderByDescending(c => c.LastSeenAt).Take(500).ToListAsync(ct);
+        // Only the couriers of the store's carrier may take its jobs: a company's riders, or the platform's independent couriers.
+        var carrier = await db.Set<DeliverySettings>().AsNoTracking().Where(s => s.StoreId == storeId).Select(s => s.CarrierId).FirstOrDefaultAsync(ct);
+        var onShift = await db.Set<Courier>().AsNoTracking().Where(c => c.OnShift && c.CompanyId == carrier)
+            .OrderByDescending(c => c.LastSeenAt).Take(500).ToListAsync(ct);
         var ids = onShift.Select(c => c.UserId).ToList();
         var load = await db.Set<DeliveryJob>().AsNoTracking()
             .Where(j => j.CourierId != null && ids.Contains(j.CourierId.Value) && DeliveryJob.Active.Contains(j.Status))
@@ -134,7 +139,7 @@ internal static class DispatchBoard
         return await UnitOfWork.RetryOnConflictAsync<Results<Ok<DeliveryJobResponse>, ProblemHttpResult>>(async () =>
         {
             await using var work = await UnitOfWork.BeginAsync(db, ct);
-            var (job, problem) = await LoadForDispatcherAsync(jobId, user, merchants, db, ct);
+            var (job, problem) = await LoadForDispatcherAsync(jobId, user, merchants, db, ct, allowCarrier: true);
             if (job is null)
             {
                 return problem!;
@@ -145,10 +150,20 @@ internal static class DispatchBoard
                 return JobActions.NotNow(job, "reassigned");
             }
 
-            if (request.CourierId is { } courierId
-                && !await db.Set<Courier>().AnyAsync(c => c.UserId == courierId && c.OnShift, ct))
+            if (request.CourierId is { } courierId)
             {
-                return ApiProblem.BadRequest("unknown_courier", "No courier with this id is on shift.", "courierId");
+                var courier = await db.Set<Courier>().AsNoTracking().SingleOrDefaultAsync(c => c.UserId == courierId && c.OnShift, ct);
+                if (courier is null)
+                {
+                    return ApiProblem.BadRequest("unknown_courier", "No courier with this id is on shift.", "courierId");
+                }
+
+                if (courier.CompanyId != job.CarrierId)
+                {
+                    return ApiProblem.Conflict("courier_of_other_carrier", job.CarrierId is null
+                        ? "The job is carried by the platform's independent couriers; this courier rides for a delivery company."
+                        : "The job is carried by a delivery company; this courier does not ride for it.");
+                }
             }
 
             var now = clock.GetUtcNow().UtcDateTime;
@@ -200,7 +215,8 @@ internal static class DispatchBoard
     }
 
     private static async Task<(DeliveryJob? Job, ProblemHttpResult? Problem)> LoadForDispatcherAsync(
-        Guid jobId, ClaimsPrincipal user, IMerchantAccess merchants, TandemDbContext db, CancellationToken ct, bool allowPlatform = true)
+        Guid jobId, ClaimsPrincipal user, IMerchantAccess merchants, TandemDbContext db, CancellationToken ct, bool allowPlatform = true,
+        bool allowCarrier = false)
     {
         var job = await db.Set<DeliveryJob>().SingleOrDefaultAsync(j => j.Id == jobId, ct);
         if (job is null)
@@ -209,6 +225,13 @@ internal static class DispatchBoard
         }
 
         if (allowPlatform && user.IsInRole(PlatformRoles.Admin))
+        {
+            return (job, null);
+        }
+
+        // The owner of the delivery company carrying the job dispatches it too (but does not take goods back into a store).
+        if (allowCarrier && job.CarrierId is { } carrier && TandemClaims.UserId(user) is { } userId
+            && await db.Set<DeliveryCompany>().AnyAsync(c => c.Id == carrier && c.OwnerId == userId, ct))
         {
             return (job, null);
         }

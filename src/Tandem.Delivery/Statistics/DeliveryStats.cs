@@ -43,7 +43,7 @@ internal static class DeliveryStats
         return await ComputeAsync(db.Set<DeliveryJob>().Where(j => j.CourierId == courierId), from, to, clock, ct);
     }
 
-    private static async Task<Results<Ok<DeliveryStatsResponse>, ProblemHttpResult>> ComputeAsync(
+    public static async Task<Results<Ok<DeliveryStatsResponse>, ProblemHttpResult>> ComputeAsync(
         IQueryable<DeliveryJob> jobs, DateTime? from, DateTime? to, TimeProvider clock, CancellationToken ct)
     {
         var end = (to ?? clock.GetUtcNow().UtcDateTime).ToUniversalTime();

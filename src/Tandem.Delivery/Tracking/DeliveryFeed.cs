@@ -16,6 +16,11 @@ internal sealed class DeliveryFeed(IHubContext<DeliveryHub> hub)
             groups.Add(DeliveryHub.CourierGroup(courierId));
         }
 
+        if (job.CarrierId is { } companyId)
+        {
+            groups.Add(DeliveryHub.CompanyGroup(companyId));
+        }
+
         await hub.Clients.Groups(groups).SendAsync(DeliveryHub.JobMessage, message);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Tandem.Delivery.Companies;
 using Tandem.Delivery.Jobs;
 using Tandem.Identity.Contracts;
 using Tandem.Kernel.Persistence;
@@ -13,6 +14,7 @@ namespace Tandem.Delivery.Tracking;
 /// Live delivery at <c>/hubs/delivery</c> (bearer token in the header, or <c>?access_token=</c> for WebSockets).
 /// <c>JoinOrder(orderId)</c>: the order's consumer; courier positions reach them only while the order is on its way.
 /// <c>JoinStore(storeId)</c>: staff of the store's merchant; every courier carrying the store's jobs.
+/// <c>JoinCompany(companyId)</c>: the delivery company's owner; its couriers and the jobs it carries.
 /// <c>JoinDispatch()</c>: platform admins; every courier. Messages: <c>courierPosition</c> and <c>jobChanged</c>.
 /// </summary>
 [Authorize]
@@ -28,6 +30,8 @@ internal sealed class DeliveryHub(TandemDbContext db, IMerchantAccess merchants,
     public static string StoreGroup(Guid storeId) => $"store:{storeId}";
 
     public static string CourierGroup(Guid courierId) => $"courier:{courierId}";
+
+    public static string CompanyGroup(Guid companyId) => $"company:{companyId}";
 
     public override async Task OnConnectedAsync()
     {
@@ -62,6 +66,19 @@ internal sealed class DeliveryHub(TandemDbContext db, IMerchantAccess merchants,
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, StoreGroup(storeId), Context.ConnectionAborted);
+        return true;
+    }
+
+    public async Task<bool> JoinCompany(Guid companyId)
+    {
+        var userId = TandemClaims.UserId(Context.User);
+        if (userId is null
+            || !await db.Set<DeliveryCompany>().AnyAsync(c => c.Id == companyId && c.OwnerId == userId, Context.ConnectionAborted))
+        {
+            return false;
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, CompanyGroup(companyId), Context.ConnectionAborted);
         return true;
     }
 

@@ -209,9 +209,13 @@ internal static class Positions
             .Select(j => new { j.OrderId, j.StoreId, j.Status, j.DestinationLat, j.DestinationLng })
             .ToListAsync(ct);
         var message = new CourierPositionMessage(courier.UserId, at.Lat, at.Lng, at.At, courier.Vehicle, null, null);
-        await feed.PositionAsync(
-            jobs.Select(j => DeliveryHub.StoreGroup(j.StoreId)).Distinct().Append(DeliveryHub.DispatchGroup).Append(DeliveryHub.CourierGroup(courier.UserId)).ToList(),
-            message);
+        var groups = jobs.Select(j => DeliveryHub.StoreGroup(j.StoreId)).Distinct().Append(DeliveryHub.DispatchGroup).Append(DeliveryHub.CourierGroup(courier.UserId)).ToList();
+        if (courier.CompanyId is { } companyId)
+        {
+            groups.Add(DeliveryHub.CompanyGroup(companyId));
+        }
+
+        await feed.PositionAsync(groups, message);
         var onTheWay = jobs.Where(j => j.Status == JobStatus.PickedUp).ToList();
         if (onTheWay.Count == 0)
         {

@@ -121,13 +121,15 @@ internal sealed class DeliveryDesk(
         }
 
         var store = await stores.FindAsync(order.StoreId, ct) ?? throw new InvalidOperationException($"Store {order.StoreId} does not exist.");
-        var preparation = (await SettingsAsync(store, ct))?.PreparationMinutes ?? 0;
+        var settings = await SettingsAsync(store, ct);
+        var preparation = settings?.PreparationMinutes ?? 0;
         db.Set<DeliveryJob>().Add(new DeliveryJob
         {
             Id = NewId.Next(clock),
             OrderId = order.OrderId,
             MerchantId = order.MerchantId,
             StoreId = order.StoreId,
+            CarrierId = settings?.CarrierId,
             ConsumerId = order.ConsumerId,
             StoreLat = store.Location.Lat,
             StoreLng = store.Location.Lng,

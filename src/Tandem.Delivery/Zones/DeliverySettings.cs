@@ -27,6 +27,9 @@ internal sealed class DeliverySettings
     public int PreparationMinutes { get; set; }
     public int UtcOffsetMinutes { get; set; } = 480;
     public string SlotsJson { get; set; } = "[]";
+
+    /// <summary>The delivery company that delivers the store's orders, or null for the platform's independent couriers.</summary>
+    public Guid? CarrierId { get; set; }
     public DateTime UpdatedAt { get; set; }
 
     public IReadOnlyList<SlotTemplate> Slots

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Tandem.Delivery.Companies;
 using Tandem.Delivery.Contracts;
 using Tandem.Kernel;
 using Tandem.Kernel.Http;
@@ -15,14 +16,17 @@ namespace Tandem.Delivery.Zones;
 
 public sealed record DeliverySlotDto(string? Start, string? End, int? Capacity);
 
-/// <summary>A store's delivery terms. Exactly one of <c>radiusKm</c> and <c>area</c> (a GeoJSON Polygon, [lng, lat] positions).</summary>
+/// <summary>
+/// A store's delivery terms. Exactly one of <c>radiusKm</c> and <c>area</c> (a GeoJSON Polygon, [lng, lat] positions).
+/// <c>carrier</c>: the delivery company that delivers (one that agreed to serve the store), or absent for the platform's couriers.
+/// </summary>
 public sealed record DeliverySettingsRequest(
     double? RadiusKm, JsonElement? Area, MoneyDto? BaseFee, MoneyDto? PerKmFee, MoneyDto? FreeAbove, MoneyDto? MinimumOrder,
-    int? PreparationMinutes, int? UtcOffsetMinutes, List<DeliverySlotDto>? Slots);
+    int? PreparationMinutes, int? UtcOffsetMinutes, List<DeliverySlotDto>? Slots, Guid? Carrier = null);
 
 public sealed record DeliverySettingsResponse(
     Guid StoreId, double? RadiusKm, JsonElement? Area, MoneyDto BaseFee, MoneyDto PerKmFee, MoneyDto? FreeAbove, MoneyDto MinimumOrder,
-    int PreparationMinutes, int UtcOffsetMinutes, IReadOnlyList<DeliverySlotDto> Slots, bool Configured);
+    int PreparationMinutes, int UtcOffsetMinutes, IReadOnlyList<DeliverySlotDto> Slots, bool Configured, Guid? Carrier = null);
 
 public sealed record DeliveryQuoteRequest(Guid? StoreId, LocationDto? Location, MoneyDto? Subtotal, DateTime? SlotStart);
 
@@ -125,6 +129,12 @@ internal static class StoreDeliverySettings
             return denied;
         }
 
+        if (request.Carrier is { } carrier
+            && !await db.Set<ServedStore>().AnyAsync(s => s.CompanyId == carrier && s.StoreId == storeId, ct))
+        {
+            return ApiProblem.Conflict("carrier_not_serving", "That delivery company has not agreed to serve this store (or does not exist).");
+        }
+
         var settings = await db.Set<DeliverySettings>().SingleOrDefaultAsync(s => s.StoreId == storeId, ct);
         if (settings is null)
         {
@@ -141,6 +151,7 @@ internal static class StoreDeliverySettings
         settings.PreparationMinutes = preparation;
         settings.UtcOffsetMinutes = offset;
         settings.Slots = slots;
+        settings.CarrierId = request.Carrier;
         settings.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(Response(settings, configured: true));
@@ -280,6 +291,6 @@ internal static class StoreDeliverySettings
             s.FreeAbove is { } free ? MoneyDto.From(Money.Yuan(free)) : null, MoneyDto.From(Money.Yuan(s.MinimumOrder)),
             s.PreparationMinutes, s.UtcOffsetMinutes,
             s.Slots.Select(x => new DeliverySlotDto(x.Start.ToString("HH:mm", CultureInfo.InvariantCulture), x.End.ToString("HH:mm", CultureInfo.InvariantCulture), x.Capacity)).ToList(),
-            configured);
+            configured, s.CarrierId);
     }
 }

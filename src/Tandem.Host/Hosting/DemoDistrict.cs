@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Catalog.Products;
+using Tandem.Delivery.Companies;
 using Tandem.Delivery.Couriers;
+using Tandem.Delivery.Tracking;
 using Tandem.Delivery.Zones;
 using Tandem.Identity;
 using Tandem.Identity.Contracts;
@@ -50,7 +52,15 @@ internal static class DemoDistrict
         new("+8613900000104", "owner of 仁心大药房 Renxin Pharmacy", "沈仁心 Shen Renxin"),
         new("+8613900000105", "owner of 西湖草莓合作社 West Lake Strawberry Co-op", "莫草莓 Mo Caomei"),
         new("+8613900000201", "staff of 湖滨鲜果超市 Hubin Fresh Grocer", "店员小何 Clerk He"),
+        new("+8613900000301", "owner and dispatcher of 西湖同城速递 West Lake Express (delivery company; rider: Courier Wu)", "郑调度 Zheng Diaodu"),
     ];
+
+    /// <summary>
+    /// The demo delivery company: Courier Wu rides for it, and it carries for two stores of different merchants near each
+    /// other (the Wulin bakery and the Huanglong pharmacy), so its rider's routes join both. Courier Zhou stays independent.
+    /// </summary>
+    public static readonly (string OwnerPhone, string Name, string CreditCode, string RiderPhone, string[] Stores) Company =
+        ("+8613900000301", "西湖同城速递 West Lake Express", "91330106MA2WE5PX32", "+8613900000005", ["武林店 Wulin", "黄龙店 Huanglong"]);
 
     public sealed record DemoStore(string Name, string Address, double Lat, double Lng, double? DeliveryRadiusKm = null, long DeliveryFee = 0,
         string Opens = "08:00", string Closes = "21:00");
@@ -237,6 +247,7 @@ internal static class DemoDistrict
             Value(await Shifts.Put(new ShiftRequest(true, vehicle, capacity), Principal(users[phone]), db, sp.GetRequiredService<TimeProvider>(), ct));
         }
 
+        await SeedCompanyAsync(sp, users, made, ct);
         logger.LogInformation("Demo district loaded: {Merchants} merchants, {Stores} stores, {Products} products",
             Merchants.Length, Merchants.Sum(m => m.Stores.Length), Merchants.Sum(m => m.Products.Length));
         PrintAccounts(logger);
@@ -275,6 +286,28 @@ internal static class DemoDistrict
         logger.LogInformation("Demo stock counted: {Lines} counts across {Stores} stores", stock.Count, stock.Select(s => s.StoreId).Distinct().Count());
     }
 
+    /// <summary>The delivery company registers, takes Courier Wu on as its rider, agrees to serve its two stores, and they choose it as carrier.</summary>
+    private static async Task SeedCompanyAsync(
+        IServiceProvider sp, Dictionary<string, Guid> users, Dictionary<string, (Guid MerchantId, List<Guid> Stores, Dictionary<string, Guid> Products)> made,
+        CancellationToken ct)
+    {
+        var db = sp.GetRequiredService<TandemDbContext>();
+        var clock = sp.GetRequiredService<TimeProvider>();
+        var owner = Principal(users[Company.OwnerPhone]);
+        var company = Value(await DeliveryCompanies.Register(new RegisterDeliveryCompanyRequest(Company.Name, Company.CreditCode), owner, db, clock, ct));
+        Value(await DeliveryCompanies.AddRider(company.CompanyId, new AddRiderRequest(Company.RiderPhone), owner, db, sp.GetRequiredService<IUserDirectory>(),
+            sp.GetRequiredService<IPlatformRoleGrants>(), sp.GetRequiredService<DeliveryFeed>(), sp.GetRequiredService<PositionStream>(), clock, ct));
+        foreach (var storeName in Company.Stores)
+        {
+            var merchant = Merchants.Single(m => m.Stores.Any(st => st.Name == storeName));
+            var index = Array.FindIndex(merchant.Stores, st => st.Name == storeName);
+            var store = merchant.Stores[index];
+            var storeId = made[merchant.CreditCode].Stores[index];
+            Value(await DeliveryCompanies.Serve(company.CompanyId, new ServeStoreRequest(storeId), owner, db, sp.GetRequiredService<IStoreDirectory>(), clock, ct));
+            await DeliverySettingsAsync(sp, storeId, store.DeliveryRadiusKm!.Value, store.DeliveryFee, Principal(users[merchant.OwnerPhone]), ct, company.CompanyId);
+        }
+    }
+
     /// <summary>The demo couriers, on shift from the start so dispatch has someone to plan for.</summary>
     public static readonly (string Phone, string Vehicle, int Capacity)[] Couriers =
     [
@@ -286,11 +319,12 @@ internal static class DemoDistrict
     /// Delivery terms of a demo store, through the delivery module's handler: its radius, its fee as the base plus ¥1 per km,
     /// free from ¥99, 15 minutes to pack, and four daily slots of five orders.
     /// </summary>
-    private static async Task DeliverySettingsAsync(IServiceProvider sp, Guid storeId, double radiusKm, long fee, ClaimsPrincipal owner, CancellationToken ct)
+    private static async Task DeliverySettingsAsync(
+        IServiceProvider sp, Guid storeId, double radiusKm, long fee, ClaimsPrincipal owner, CancellationToken ct, Guid? carrier = null)
     {
         var request = new DeliverySettingsRequest(radiusKm, null, new MoneyDto(fee, Money.Cny), new MoneyDto(fee > 0 ? 100 : 0, Money.Cny),
             new MoneyDto(9900, Money.Cny), new MoneyDto(0, Money.Cny), 15, 480,
-            [new("10:00", "12:00", 5), new("12:00", "14:00", 5), new("17:00", "19:00", 5), new("19:00", "21:00", 5)]);
+            [new("10:00", "12:00", 5), new("12:00", "14:00", 5), new("17:00", "19:00", 5), new("19:00", "21:00", 5)], carrier);
         Value(await StoreDeliverySettings.Put(storeId, request, owner, sp.GetRequiredService<IStoreDirectory>(), sp.GetRequiredService<IMerchantAccess>(),
             sp.GetRequiredService<TandemDbContext>(), sp.GetRequiredService<TimeProvider>(), ct));
     }

@@ -31,3 +31,16 @@ public static class PlatformRoles
     public const string Courier = "courier";
     public const string Regulator = "regulator";
 }
+
+/// <summary>
+/// Platform roles granted on another module's behalf (a delivery company making a rider a courier). Each call saves on
+/// the shared DbContext, inside the caller's transaction when there is one, and the change applies to the user's next request.
+/// </summary>
+public interface IPlatformRoleGrants
+{
+    /// <summary>Gives <paramref name="role"/> to the user; false when they already had it (nothing changes).</summary>
+    Task<bool> GrantAsync(Guid userId, string role, CancellationToken ct);
+
+    /// <summary>Takes <paramref name="role"/> away; false when they did not have it.</summary>
+    Task<bool> RevokeAsync(Guid userId, string role, CancellationToken ct);
+}

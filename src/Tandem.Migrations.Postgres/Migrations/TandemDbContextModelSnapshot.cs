@@ -155,6 +155,59 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.ToTable("products", "catalog");
                 });
 
+            modelBuilder.Entity("Tandem.Delivery.Companies.DeliveryCompany", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreditCode")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreditCode")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("companies", "delivery");
+                });
+
+            modelBuilder.Entity("Tandem.Delivery.Companies.ServedStore", b =>
+                {
+                    b.Property<Guid>("CompanyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("StoreId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("CompanyId", "StoreId");
+
+                    b.HasIndex("StoreId");
+
+                    b.ToTable("company_stores", "delivery");
+                });
+
             modelBuilder.Entity("Tandem.Delivery.Couriers.Courier", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -163,6 +216,9 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.Property<int>("Capacity")
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("CompanyId")
+                        .HasColumnType("uuid");
 
                     b.Property<double?>("LastLat")
                         .HasColumnType("double precision");
@@ -174,6 +230,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("OnShift")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("RoleFromCompany")
                         .HasColumnType("boolean");
 
                     b.Property<DateTime?>("ShiftStartedAt")
@@ -188,6 +247,8 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(20)");
 
                     b.HasKey("UserId");
+
+                    b.HasIndex("CompanyId");
 
                     b.HasIndex("OnShift");
 
@@ -231,6 +292,9 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.Property<DateTime?>("CancelledAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CarrierId")
+                        .HasColumnType("uuid");
 
                     b.Property<Guid>("ConsumerId")
                         .HasColumnType("uuid");
@@ -328,6 +392,8 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.HasIndex("OrderId")
                         .IsUnique();
 
+                    b.HasIndex("CarrierId", "Status");
+
                     b.HasIndex("CourierId", "Status");
 
                     b.HasIndex("Status", "CourierId");
@@ -388,6 +454,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<long>("BaseFee")
                         .HasColumnType("bigint");
 
+                    b.Property<Guid?>("CarrierId")
+                        .HasColumnType("uuid");
+
                     b.Property<long?>("FreeAbove")
                         .HasColumnType("bigint");
 
@@ -418,6 +487,8 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("StoreId");
+
+                    b.HasIndex("CarrierId");
 
                     b.HasIndex("MerchantId");
 

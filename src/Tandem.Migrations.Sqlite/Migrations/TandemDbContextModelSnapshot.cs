@@ -146,6 +146,59 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.ToTable("catalog_products", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Delivery.Companies.DeliveryCompany", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreditCode")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreditCode")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("delivery_companies", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Delivery.Companies.ServedStore", b =>
+                {
+                    b.Property<Guid>("CompanyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StoreId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AcceptedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MerchantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CompanyId", "StoreId");
+
+                    b.HasIndex("StoreId");
+
+                    b.ToTable("delivery_company_stores", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Delivery.Couriers.Courier", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -154,6 +207,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.Property<int>("Capacity")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CompanyId")
+                        .HasColumnType("TEXT");
 
                     b.Property<double?>("LastLat")
                         .HasColumnType("REAL");
@@ -165,6 +221,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("OnShift")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RoleFromCompany")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("ShiftStartedAt")
@@ -179,6 +238,8 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("UserId");
+
+                    b.HasIndex("CompanyId");
 
                     b.HasIndex("OnShift");
 
@@ -221,6 +282,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("CancelledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CarrierId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ConsumerId")
@@ -319,6 +383,8 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasIndex("OrderId")
                         .IsUnique();
 
+                    b.HasIndex("CarrierId", "Status");
+
                     b.HasIndex("CourierId", "Status");
 
                     b.HasIndex("Status", "CourierId");
@@ -379,6 +445,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<long>("BaseFee")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("CarrierId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("FreeAbove")
                         .HasColumnType("INTEGER");
 
@@ -409,6 +478,8 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("StoreId");
+
+                    b.HasIndex("CarrierId");
 
                     b.HasIndex("MerchantId");
 

@@ -33,6 +33,22 @@ public sealed record CourierOnTheWayJson(LocationJson Location, DateTime At, str
 
 public sealed record OrderDeliveryJson(Guid OrderId, Guid JobId, string Status, WindowJson Window, DateTime? PlannedDeliveryAt, CourierOnTheWayJson? Courier, int? EtaSeconds);
 
+public sealed record DeliverySlotJson(string? Start, string? End, int? Capacity);
+
+/// <summary>A store's delivery settings as read back; put again whole (PUT replaces them) with another carrier.</summary>
+public sealed record DeliverySettingsJson(
+    Guid StoreId, double? RadiusKm, System.Text.Json.JsonElement? Area, MoneyJson BaseFee, MoneyJson PerKmFee, MoneyJson? FreeAbove, MoneyJson MinimumOrder,
+    int PreparationMinutes, int UtcOffsetMinutes, List<DeliverySlotJson> Slots, bool Configured, Guid? Carrier);
+
+public sealed record CarrierJson(Guid CompanyId, string Name, bool Current);
+
+public sealed record CompanyJson(Guid CompanyId, string Name, string CreditCode, Guid OwnerId, DateTime CreatedAt);
+
+public sealed record RiderJson(
+    Guid CourierId, string DisplayName, string Phone, bool OnShift, string Vehicle, int Capacity, int ActiveJobs, LocationJson? LastLocation, DateTime? LastSeenAt);
+
+public sealed record ServedStoreJson(Guid StoreId, string Name, string Address, LocationJson Location, bool InUse, DateTime AcceptedAt);
+
 public static class JobStatuses
 {
     public const string Waiting = "waiting";

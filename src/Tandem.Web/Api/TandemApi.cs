@@ -214,6 +214,11 @@ public sealed partial class TandemApi(HttpClient http, WebSession session)
             throw new ApiException(await ReadProblemAsync(response, ct));
         }
 
+        if (response.StatusCode == HttpStatusCode.NoContent)
+        {
+            return default!; // a DELETE: nothing to read
+        }
+
         return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
     }
 

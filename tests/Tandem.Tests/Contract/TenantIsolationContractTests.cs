@@ -6,6 +6,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Delivery.Dispatch;
 using Tandem.Kernel.Http;
 using Tandem.Tests.Acceptance;
 using Tandem.Tests.Infrastructure;
@@ -66,6 +68,16 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
         var board = await (await b.Owner.Client.GetAsync($"/api/v1/stores/{bDelivery.Id}/dispatch/jobs", Ct)).ShouldHave(HttpStatusCode.OK);
         var bJob = board.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("orderId").GetGuid() == Id(deliveryOrder)).GetProperty("jobId").GetGuid();
 
+        // B's owner also runs a delivery company with a rider, serving B's delivery store, for the company endpoints to refuse.
+        var company = await (await b.Owner.Client.PostAsJsonAsync("/api/v1/delivery-companies", new { name = "B 家配送", creditCode = NewCreditCode() }, Ct))
+            .ShouldHave(HttpStatusCode.Created);
+        var bCompany = company.GetProperty("companyId").GetGuid();
+        var bRider = await NewUserAsync("B 家骑手");
+        await (await b.Owner.Client.PostAsJsonAsync($"/api/v1/delivery-companies/{bCompany}/riders", new { phone = bRider.Phone }, Ct))
+            .ShouldHave(HttpStatusCode.Created);
+        await (await b.Owner.Client.PostAsJsonAsync($"/api/v1/delivery-companies/{bCompany}/stores", new { storeId = b.Store.Id }, Ct))
+            .ShouldHave(HttpStatusCode.Created);
+
         // The outsiders: the owner of another merchant (with its own store), and a consumer who never bought from B.
         var a = await NewShopAsync((100, 1));
         var stranger = await NewUserAsync("路人");
@@ -84,6 +96,8 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
             ["captureId"] = bCapture,
             ["paymentId"] = bPayment.ToString(),
             ["recallId"] = bRecall.ToString(),
+            ["companyId"] = bCompany.ToString(),
+            ["courierId"] = bRider.Id.ToString(),
         };
         var secrets = ids.Values.Where(v => v != b[0].Id.ToString() && v != b.Store.Id.ToString() && v != b.Merchant.Id.ToString()).Append("B 家的秘密茶").ToList();
 
@@ -97,6 +111,9 @@ public abstract class TenantIsolationContractTests(TandemApp app) : AcceptanceTe
         var endpoints = scoped.Where(e => e.RoutePattern.Parameters.Any(p => ids.ContainsKey(p.Name))).ToList();
         endpoints.Count.ShouldBeGreaterThan(10, "the walk should find the staff and consumer endpoints");
 
+        // Settle the background dispatcher first: its first batch flags B's job (an outbox event) and takes the dispatch lease,
+        // which must not be mistaken for an outsider's write if its timer fires during the walk.
+        await App.Services.GetRequiredService<DispatchRunner>().RunOnceAsync(Ct);
         var before = await RowCountsAsync();
         var failures = new List<string>();
         foreach (var endpoint in endpoints)

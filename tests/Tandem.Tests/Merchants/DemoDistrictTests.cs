@@ -89,6 +89,30 @@ public sealed class DemoDistrictTests(DemoDistrictApp app) : ApiTest(app), IClas
     }
 
     [Fact]
+    public async Task The_demo_delivery_company_carries_for_two_merchants_with_Courier_Wu_as_its_rider()
+    {
+        async Task<HttpClient> SignInAsync(string phone)
+        {
+            var login = await (await Anonymous().PostAsJsonAsync("/api/v1/auth/login", new { phone, password = DemoDistrict.Password }, Ct))
+                .ShouldHave(HttpStatusCode.OK);
+            return ClientWithToken(login.GetProperty("accessToken").GetString()!);
+        }
+
+        var owner = await SignInAsync(DemoDistrict.Company.OwnerPhone);
+        var company = (await (await owner.GetAsync("/api/v1/delivery-companies", Ct)).ShouldHave(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Single();
+        var companyId = company.GetProperty("companyId").GetGuid();
+        var riders = await (await owner.GetAsync($"/api/v1/delivery-companies/{companyId}/riders", Ct)).ShouldHave(HttpStatusCode.OK);
+        var wu = riders.GetProperty("items").EnumerateArray().Single();
+        wu.GetProperty("phone").GetString().ShouldBe(DemoDistrict.Company.RiderPhone);
+        wu.GetProperty("onShift").GetBoolean().ShouldBeTrue();
+        var stores = (await (await owner.GetAsync($"/api/v1/delivery-companies/{companyId}/stores", Ct)).ShouldHave(HttpStatusCode.OK))
+            .GetProperty("items").EnumerateArray().ToList();
+        stores.Select(st => st.GetProperty("name").GetString()).Order().ShouldBe(DemoDistrict.Company.Stores.Order());
+        stores.ShouldAllBe(st => st.GetProperty("inUse").GetBoolean());
+        DemoDistrict.Merchants.Count(m => m.Stores.Any(st => DemoDistrict.Company.Stores.Contains(st.Name))).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Stores_around_West_Lake_are_found_with_their_products()
     {
         var body = await (await Anonymous().GetAsync("/api/v1/stores?near=30.2741,120.1551&radiusKm=10", Ct)).ShouldHave(HttpStatusCode.OK);

@@ -378,8 +378,11 @@ public abstract class DeliveryLifecycleTests(TandemApp app) : DeliveryTest(app)
         {
             var plan = await runner.PlanOnceAsync(Ct, new SolveOptions(Seed: 1, MaxIterations: 2000));
             plan.ShouldNotBeNull();
-            var report = FeasibilityChecker.Check(plan.Problem, plan.Solution);
-            report.Violations.ShouldBeEmpty();
+            foreach (var part in plan.Carriers)
+            {
+                FeasibilityChecker.Check(part.Problem, part.Solution).Violations.ShouldBeEmpty();
+            }
+
             foreach (var orderId in orders)
             {
                 var job = await StoreJobAsync(orders.IndexOf(orderId) % 2 == 0 ? east : west, orderId);
