@@ -31,6 +31,7 @@ public sealed class CompanyDispatchTests(BrowserApp app) : BrowserTest(app)
         await page.FillAsync("[data-testid=rider-phone]", rider.Phone);
         await page.ClickAsync("[data-testid=add-rider]");
         await Assertions.Expect(page.Locator($"[data-testid=riders] tr[data-rider='{rider.Id}']")).ToContainTextAsync("公司骑手小李");
+        await ScreenshotAsync(page, "company-home");
 
         // The company agrees to serve the store, the store names it as carrier, and the rider goes on shift at the store.
         await PostAsync(owner.Token, $"/api/v1/delivery-companies/{companyId}/stores", new { storeId = shop.StoreId }, HttpStatusCode.Created);
@@ -72,6 +73,7 @@ public sealed class CompanyDispatchTests(BrowserApp app) : BrowserTest(app)
         await row.Locator("[data-testid=assign]").ClickAsync();
         await Assertions.Expect(row.Locator("[data-testid=job-courier]")).ToContainTextAsync("手动");
         await Assertions.Expect(row).ToHaveAttributeAsync("data-courier", rider.Id.ToString());
+        await ScreenshotAsync(page, "company-dispatch");
         await PutAsync(rider.Token, "/api/v1/courier/shift", new { onShift = false });
     }
 }
