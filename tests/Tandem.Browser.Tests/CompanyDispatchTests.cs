@@ -72,6 +72,9 @@ public sealed class CompanyDispatchTests(BrowserApp app) : BrowserTest(app)
         await row.Locator("[data-testid=assign-select]").SelectOptionAsync(rider.Id.ToString());
         await row.Locator("[data-testid=assign]").ClickAsync();
         await Assertions.Expect(row.Locator("[data-testid=job-courier]")).ToContainTextAsync("手动");
+        // The company's dispatcher knows its riders by name.
+        await Assertions.Expect(row.Locator("[data-testid=job-courier]")).ToContainTextAsync("公司骑手小李");
+        await Assertions.Expect(page.Locator($"[data-testid=couriers] li[data-courier='{rider.Id}']")).ToContainTextAsync("公司骑手小李");
         await Assertions.Expect(row).ToHaveAttributeAsync("data-courier", rider.Id.ToString());
         await ScreenshotAsync(page, "company-dispatch");
         await PutAsync(rider.Token, "/api/v1/courier/shift", new { onShift = false });
