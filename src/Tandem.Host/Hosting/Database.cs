@@ -74,7 +74,7 @@ internal static class Database
         // new instance per context would build a new provider each time.
         var busyTimeout = new SqliteBusyTimeout(milliseconds: 30_000);
         var writeGate = new SqliteWriteGate(patience: TimeSpan.FromSeconds(30));
-        services.AddDbContextPool<TandemDbContext>(options =>
+        services.AddDbContext<TandemDbContext>(options =>
         {
             if (provider == DatabaseProvider.Sqlite)
             {

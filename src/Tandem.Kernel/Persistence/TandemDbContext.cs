@@ -1,19 +1,14 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Tandem.Kernel.Persistence;
 
 /// <summary>
 /// The one unit of work. Every module maps its own entities into it through an
 /// <see cref="IModuleModel"/>, so an order, its reservation and its outbox event commit together.
-/// <para>Contexts are pooled (<c>AddDbContextPool</c>): a checkout uses several, and building a context's services
-/// each time cost about a tenth of the host's CPU per order. A pooled context may take only its options, so the
-/// modules come from the application's services, which EF Core records in the options.</para>
 /// </summary>
-public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options)
+public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options, IEnumerable<IModuleModel> modules)
     : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>Data Protection keys live in the database so every host agrees on tokens and cookies.</summary>
@@ -23,10 +18,8 @@ public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        var services = options.FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider
-            ?? throw new InvalidOperationException("TandemDbContext needs the application's services: register it with AddDbContext or AddDbContextPool.");
         var tables = new ModuleTables(IsPostgres);
-        foreach (var module in services.GetServices<IModuleModel>().OrderBy(m => m.Schema, StringComparer.Ordinal))
+        foreach (var module in modules.OrderBy(m => m.Schema, StringComparer.Ordinal))
         {
             module.Configure(modelBuilder, tables.For(module.Schema));
         }
