@@ -135,7 +135,7 @@ internal static class DeliveryCompanies
 
         if (!PhoneNumber.TryParse(request.Phone, out var phone))
         {
-            return ApiProblem.BadRequest("invalid_phone", "The phone must be a mainland China mobile number, 11 digits starting 13-19.", "phone");
+            return ApiProblem.InvalidPhone();
         }
 
         var rider = await users.FindByPhoneAsync(phone.Value.Value, ct);
@@ -227,14 +227,9 @@ internal static class DeliveryCompanies
             .Where(j => j.CourierId != null && ids.Contains(j.CourierId.Value) && DeliveryJob.Active.Contains(j.Status))
             .GroupBy(j => j.CourierId!.Value).Select(g => new { CourierId = g.Key, Jobs = g.Count() })
             .ToDictionaryAsync(x => x.CourierId, x => x.Jobs, ct);
-        var items = new List<RiderResponse>(couriers.Count);
-        foreach (var courier in couriers.OrderByDescending(c => c.OnShift).ThenBy(c => c.UserId))
-        {
-            var summary = await users.FindAsync(courier.UserId, ct);
-            items.Add(Rider(courier, summary, load.GetValueOrDefault(courier.UserId), stream));
-        }
-
-        return TypedResults.Ok(new RiderListResponse(items));
+        var people = await users.FindManyAsync(ids, ct);
+        return TypedResults.Ok(new RiderListResponse(couriers.OrderByDescending(c => c.OnShift).ThenBy(c => c.UserId)
+            .Select(c => Rider(c, people.GetValueOrDefault(c.UserId), load.GetValueOrDefault(c.UserId), stream)).ToList()));
     }
 
     /// <summary>

@@ -97,14 +97,11 @@ internal sealed class TravelTable : ITravelTimes
             && road.Seconds[i * road.Size + j] is var seconds && !double.IsNaN(seconds))
         {
             var metres = road.Metres[i * road.Size + j];
-            return (double.IsNaN(metres) ? StraightMetres(from, to) : metres, seconds);
+            return (double.IsNaN(metres) ? _straight.Estimate(from, to, vehicle).Metres : metres, seconds);
         }
 
-        var straight = StraightMetres(from, to);
-        return (straight, straight / (_straight.SpeedKmh(vehicle) / 3.6));
+        return _straight.Estimate(from, to, vehicle);
     }
-
-    private double StraightMetres(GeoPoint from, GeoPoint to) => from.DistanceKmTo(to) * 1000 * _straight.RoadFactor;
 
     private static Dictionary<(double, double), int> Index(IReadOnlyList<GeoPoint> places)
     {

@@ -84,15 +84,19 @@ internal sealed class HaversineTravelTimes(double roadFactor = 1.3, IReadOnlyDic
 
     private readonly IReadOnlyDictionary<string, double> _speeds = speedsKmh ?? DefaultSpeeds;
 
-    public double RoadFactor => roadFactor;
-
     public double SpeedKmh(string profile) =>
         _speeds.TryGetValue(profile, out var v) ? v : _speeds.TryGetValue(TravelProfiles.Default, out var d) ? d : 20;
+
+    /// <summary>The straight-line estimate between two places: metres along the road factor, seconds at the profile's speed.</summary>
+    public (double Metres, double Seconds) Estimate(GeoPoint from, GeoPoint to, string profile)
+    {
+        var metres = from.DistanceKmTo(to) * 1000 * roadFactor;
+        return (metres, metres / (SpeedKmh(profile) / 3.6));
+    }
 
     public TravelMatrix Build(IReadOnlyList<Point> locations, string profile)
     {
         var n = locations.Count;
-        var metresPerSecond = SpeedKmh(profile) / 3.6;
         var d = new double[n * n];
         var t = new double[n * n];
         for (var i = 0; i < n; i++)
@@ -100,14 +104,10 @@ internal sealed class HaversineTravelTimes(double roadFactor = 1.3, IReadOnlyDic
             var a = new GeoPoint(locations[i].Y, locations[i].X);
             for (var j = 0; j < n; j++)
             {
-                if (i == j)
+                if (i != j)
                 {
-                    continue;
+                    (d[i * n + j], t[i * n + j]) = Estimate(a, new GeoPoint(locations[j].Y, locations[j].X), profile);
                 }
-
-                var metres = a.DistanceKmTo(new GeoPoint(locations[j].Y, locations[j].X)) * 1000 * roadFactor;
-                d[i * n + j] = metres;
-                t[i * n + j] = metres / metresPerSecond;
             }
         }
 

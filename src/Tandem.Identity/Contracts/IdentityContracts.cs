@@ -10,6 +10,9 @@ public interface IUserDirectory
     Task<UserSummary?> FindByPhoneAsync(string normalisedPhone, CancellationToken ct);
 
     Task<UserSummary?> FindAsync(Guid userId, CancellationToken ct);
+
+    /// <summary>The users among these ids, by id, in one query (for lists of staff or riders).</summary>
+    Task<IReadOnlyDictionary<Guid, UserSummary>> FindManyAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct);
 }
 
 /// <summary>A user's role in one merchant, shown on <c>GET /me</c>.</summary>

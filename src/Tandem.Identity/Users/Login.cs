@@ -27,7 +27,7 @@ internal static class Login
 
         if (!PhoneNumber.TryParse(request.Phone, out var phone))
         {
-            return ApiProblem.BadRequest("invalid_phone", "The phone must be a mainland China mobile number, 11 digits starting 13-19.", "phone");
+            return ApiProblem.InvalidPhone();
         }
 
         var user = await users.FindByNameAsync(phone.Value.Value);

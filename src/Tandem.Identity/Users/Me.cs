@@ -23,6 +23,6 @@ internal static class Me
 
         var merchants = await memberships.MembershipsOfAsync(user.Id, ct);
         return TypedResults.Ok(new MeResponse(user.Id, user.DisplayName, user.PhoneNumber!, merchants,
-            user.PlatformRoles.Split(',', StringSplitOptions.RemoveEmptyEntries)));
+            user.Roles));
     }
 }

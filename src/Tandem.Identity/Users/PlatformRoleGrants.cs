@@ -36,11 +36,10 @@ internal static class PlatformRoleGrants
             return ApiProblem.NotFound("No user has this id.");
         }
 
-        var roles = user.PlatformRoles.Split(',', StringSplitOptions.RemoveEmptyEntries).Append(role).Distinct().Order().ToArray();
-        user.PlatformRoles = string.Join(',', roles);
+        user.AddRole(role);
         await users.UpdateAsync(user);
         sessions.Forget(user.Id);
-        return TypedResults.Ok(new PlatformRolesResponse(user.Id, roles));
+        return TypedResults.Ok(new PlatformRolesResponse(user.Id, user.Roles));
     }
 
     public static bool IsConfiguredAdmin(IConfiguration configuration, PhoneNumber phone) =>
@@ -60,9 +59,8 @@ internal static class PlatformRoleGrants
             }
 
             var user = await db.Set<TandemUser>().FirstOrDefaultAsync(u => u.PhoneNumber == phone.Value.Value, ct);
-            if (user is not null && !user.PlatformRoles.Split(',').Contains(PlatformRoles.Admin))
+            if (user is not null && user.AddRole(PlatformRoles.Admin))
             {
-                user.PlatformRoles = string.Join(',', user.PlatformRoles.Split(',', StringSplitOptions.RemoveEmptyEntries).Append(PlatformRoles.Admin).Order());
                 logger.LogInformation("Granted platform admin to {UserId} from configuration", user.Id);
             }
         }

@@ -34,7 +34,7 @@ internal static class Register
 
         if (!PhoneNumber.TryParse(request.Phone, out var phone))
         {
-            return ApiProblem.BadRequest("invalid_phone", "The phone must be a mainland China mobile number, 11 digits starting 13-19.", "phone");
+            return ApiProblem.InvalidPhone();
         }
 
         if (request.Password!.Length is < MinPasswordLength or > MaxPasswordLength)

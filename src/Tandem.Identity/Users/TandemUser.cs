@@ -14,4 +14,23 @@ internal sealed class TandemUser : IdentityUser<Guid>
 
     /// <summary>Comma-separated platform roles (courier, regulator, admin).</summary>
     public string PlatformRoles { get; set; } = "";
+
+    public string[] Roles => PlatformRoles.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Adds a platform role; false when the user already had it.</summary>
+    public bool AddRole(string role) => SetRoles(Roles.Contains(role) ? null : Roles.Append(role));
+
+    /// <summary>Takes a platform role away; false when the user did not have it.</summary>
+    public bool RemoveRole(string role) => SetRoles(Roles.Contains(role) ? Roles.Where(r => r != role) : null);
+
+    private bool SetRoles(IEnumerable<string>? roles)
+    {
+        if (roles is null)
+        {
+            return false;
+        }
+
+        PlatformRoles = string.Join(',', roles.Distinct().Order());
+        return true;
+    }
 }

@@ -17,4 +17,10 @@ internal sealed class UserDirectory(TandemDbContext db) : IUserDirectory
             .Where(u => u.Id == userId)
             .Select(u => new UserSummary(u.Id, u.DisplayName, u.PhoneNumber!))
             .FirstOrDefaultAsync(ct);
+
+    public async Task<IReadOnlyDictionary<Guid, UserSummary>> FindManyAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct) =>
+        await db.Set<TandemUser>().AsNoTracking()
+            .Where(u => userIds.Contains(u.Id))
+            .Select(u => new UserSummary(u.Id, u.DisplayName, u.PhoneNumber!))
+            .ToDictionaryAsync(u => u.UserId, ct);
 }

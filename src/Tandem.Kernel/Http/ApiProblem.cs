@@ -43,6 +43,10 @@ public static class ApiProblem
     public static ProblemHttpResult Conflict(string code, string detail, IDictionary<string, object?>? extensions = null) =>
         Create(StatusCodes.Status409Conflict, code, detail, extensions);
 
+    /// <summary>400 <c>invalid_phone</c>: not a mainland China mobile number (see <see cref="PhoneNumber"/>).</summary>
+    public static ProblemHttpResult InvalidPhone(string field = "phone") =>
+        BadRequest("invalid_phone", "The phone must be a mainland China mobile number, 11 digits starting 13-19.", field);
+
     public static ProblemHttpResult BadRequest(string code, string detail, string? field = null)
     {
         if (field is null)

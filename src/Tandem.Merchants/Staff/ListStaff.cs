@@ -29,10 +29,11 @@ internal static class ListStaff
         var members = await db.Set<StaffMember>().AsNoTracking()
             .Where(s => s.MerchantId == merchantId)
             .ToListAsync(ct);
+        var people = await users.FindManyAsync(members.Select(m => m.UserId).ToList(), ct);
         var items = new List<StaffMemberResponse>(members.Count);
         foreach (var member in members.OrderByDescending(m => m.Role).ThenBy(m => m.AddedAt).ThenBy(m => m.UserId))
         {
-            var user = await users.FindAsync(member.UserId, ct);
+            var user = people.GetValueOrDefault(member.UserId);
             items.Add(new StaffMemberResponse(member.UserId, user?.DisplayName ?? "", StaffMember.RoleName(member.Role), member.AddedAt,
                 callerRole >= MerchantRole.Manager ? user?.Phone : null));
         }
