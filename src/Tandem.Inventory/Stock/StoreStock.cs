@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -27,15 +28,13 @@ internal sealed class StoreStock(
     {
         var sorted = Normalise(lines);
         var now = Now;
+        var sql = ReserveSql();
+        var after = new List<RowLevels>(sorted.Count);
         for (var i = 0; i < sorted.Count; i++)
         {
             var (productId, quantity) = (sorted[i].ProductId, (long)sorted[i].Quantity);
-            var reserved = await Items
-                .Where(s => s.StoreId == storeId && s.ProductId == productId && s.OnHand - s.Reserved - s.Blocked >= quantity)
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(s => s.Reserved, s => s.Reserved + quantity)
-                    .SetProperty(s => s.UpdatedAt, now), ct);
-            if (reserved == 0)
+            var reserved = await db.Database.SqlQueryRaw<RowLevels>(sql, quantity, now, storeId, productId).ToListAsync(ct);
+            if (reserved.Count == 0)
             {
                 // The caller rolls back. Name every short line, not just the first: the rest are checked by reading.
                 var rest = sorted.Skip(i + 1).ToList();
@@ -46,11 +45,46 @@ internal sealed class StoreStock(
                     .Select(l => l.ProductId));
                 return new ReservationResult(shortIds);
             }
+
+            after.Add(reserved[0]);
         }
 
-        await PublishAsync(storeId, sorted, onHandSign: 0, reservedSign: +1, "reserved", reference: null, ct);
+        Publish(storeId, sorted, after, onHandSign: 0, reservedSign: +1, "reserved", reference: null);
         return new ReservationResult([]);
     }
+
+    /// <summary>A stock row's levels after a change (returned by the reserving UPDATE itself, or read back).</summary>
+    private sealed class RowLevels
+    {
+        public Guid MerchantId { get; init; }
+        public long OnHand { get; init; }
+        public long Reserved { get; init; }
+        public long Blocked { get; init; }
+    }
+
+    private static readonly ConcurrentDictionary<string, string> ReserveSqlByProvider = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The reservation: one conditional UPDATE that takes <c>{0}</c> units only while that many are available, and
+    /// returns the row's new levels (<c>RETURNING</c>, on SQLite and PostgreSQL alike) for the StockChanged event, so
+    /// the transaction, which on SQLite holds the one write lock, does not read them again. Parameters: quantity, now,
+    /// store, product.
+    /// </summary>
+    private string ReserveSql() => ReserveSqlByProvider.GetOrAdd(db.Database.ProviderName ?? "", _ =>
+    {
+        var entity = db.Model.FindEntityType(typeof(StockItem))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var helper = db.GetService<ISqlGenerationHelper>();
+        string Column(string property) => helper.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        string Returned(string property) => $"{Column(property)} AS {helper.DelimitIdentifier(property)}";
+        var (reserved, onHand, blocked) = (Column(nameof(StockItem.Reserved)), Column(nameof(StockItem.OnHand)), Column(nameof(StockItem.Blocked)));
+        return $"UPDATE {helper.DelimitIdentifier(table.Name, table.Schema)} " +
+               $"SET {reserved} = {reserved} + {{0}}, {Column(nameof(StockItem.UpdatedAt))} = {{1}} " +
+               $"WHERE {Column(nameof(StockItem.StoreId))} = {{2}} AND {Column(nameof(StockItem.ProductId))} = {{3}} " +
+               $"AND {onHand} - {reserved} - {blocked} >= {{0}} " +
+               $"RETURNING {Returned(nameof(StockItem.MerchantId))}, {Returned(nameof(StockItem.OnHand))}, " +
+               $"{Returned(nameof(StockItem.Reserved))}, {Returned(nameof(StockItem.Blocked))}";
+    });
 
     public async Task ReleaseAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, CancellationToken ct)
     {
@@ -358,12 +392,18 @@ internal sealed class StoreStock(
         var ids = sorted.Select(l => l.ProductId).ToList();
         var rows = await Items.AsNoTracking()
             .Where(s => s.StoreId == storeId && ids.Contains(s.ProductId))
-            .Select(s => new { s.ProductId, s.MerchantId, s.OnHand, s.Reserved, s.Blocked })
-            .ToDictionaryAsync(s => s.ProductId, ct);
+            .ToDictionaryAsync(s => s.ProductId, s => new RowLevels { MerchantId = s.MerchantId, OnHand = s.OnHand, Reserved = s.Reserved, Blocked = s.Blocked }, ct);
+        Publish(storeId, sorted, [.. sorted.Select(l => rows[l.ProductId])], onHandSign, reservedSign, reason, reference);
+    }
+
+    /// <summary>One StockChanged per line; <paramref name="rows"/> holds each line's levels after the change, in line order.</summary>
+    private void Publish(
+        Guid storeId, List<StockLine> sorted, List<RowLevels> rows, int onHandSign, int reservedSign, string reason, string? reference)
+    {
         var now = Now;
-        foreach (var line in sorted)
+        for (var i = 0; i < sorted.Count; i++)
         {
-            var row = rows[line.ProductId];
+            var (line, row) = (sorted[i], rows[i]);
             outbox.Publish(new StockChanged(NewId.Next(clock), now, row.MerchantId, storeId, line.ProductId,
                 row.OnHand, row.Reserved, row.OnHand - row.Reserved - row.Blocked, onHandSign * (long)line.Quantity, reservedSign * (long)line.Quantity,
                 reason, reference));

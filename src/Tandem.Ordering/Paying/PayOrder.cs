@@ -47,13 +47,15 @@ internal static class PayOrder
 
         var (paymentId, problem) = await UnitOfWork.RetryOnConflictAsync(async () =>
         {
-            await using var work = await UnitOfWork.BeginAsync(db, ct);
+            // Read before the transaction: the order's version guards the write, so a change in between fails the save
+            // and this attempt runs again. On SQLite the transaction holds the one write lock, so it holds only writes.
             var (order, notFound) = await access.LoadForConsumerAsync(orderId, user, ct);
             if (order is null)
             {
                 return (Guid.Empty, notFound);
             }
 
+            await using var work = await UnitOfWork.BeginAsync(db, ct);
             var now = clock.GetUtcNow().UtcDateTime;
             if (order.IsExpired(now))
             {

@@ -16,9 +16,11 @@ namespace Tandem.Ordering.Paying;
 internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecycle, IDeliveryDesk delivery, Outbox outbox, TimeProvider clock)
     : IPaymentOutcomeHandler
 {
+    public Task PrepareAsync(Guid orderId, CancellationToken ct) => LoadWithLinesAsync(orderId, ct);
+
     public async Task<bool> PaymentSucceededAsync(PaymentOutcome outcome, CancellationToken ct)
     {
-        var order = await db.Set<Order>().Include(o => o.Lines).SingleOrDefaultAsync(o => o.Id == outcome.OrderId, ct);
+        var order = await LoadWithLinesAsync(outcome.OrderId, ct);
         if (order is null)
         {
             return false;
@@ -48,6 +50,18 @@ internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecyc
         }
 
         return false;
+    }
+
+    /// <summary>The order with its lines: the one already tracked (read by <see cref="PrepareAsync"/>) or from the database.</summary>
+    private async Task<Order?> LoadWithLinesAsync(Guid orderId, CancellationToken ct)
+    {
+        var tracked = db.Set<Order>().Local.FirstOrDefault(o => o.Id == orderId);
+        if (tracked is not null && db.Entry(tracked).Collection(o => o.Lines).IsLoaded)
+        {
+            return tracked;
+        }
+
+        return await db.Set<Order>().Include(o => o.Lines).SingleOrDefaultAsync(o => o.Id == orderId, ct);
     }
 
     public async Task PaymentStatusChangedAsync(PaymentOutcome outcome, CancellationToken ct)

@@ -113,6 +113,9 @@ internal static class PlaceOrder
         {
             for (var attempt = 1; ; attempt++)
             {
+                // Drawn before the transaction, which on SQLite holds the one write lock: the unique index on (store, open
+                // code) still settles two orders drawing the same code at once, below.
+                var pickupCode = await PickupCodes.NewForStoreAsync(db, store.StoreId, ct);
                 await using var work = await UnitOfWork.BeginAsync(db, ct);
                 var reservation = await stock.ReserveAsync(store.StoreId, orderLines.Select(l => new StockLine(l.ProductId, l.Quantity)).ToList(), ct);
                 if (!reservation.Succeeded)
@@ -130,7 +133,7 @@ internal static class PlaceOrder
 
                 var now = clock.GetUtcNow().UtcDateTime;
                 var order = Order.Place(NewId.Next(clock), store.MerchantId, store.StoreId, consumerId, orderLines, deliveryFee,
-                    fulfillment.Type, fulfillment.Address, fulfillment.Location, await PickupCodes.NewForStoreAsync(db, store.StoreId, ct),
+                    fulfillment.Type, fulfillment.Address, fulfillment.Location, pickupCode,
                     now, options.Value.PaymentTimeout, promise);
                 db.Set<Order>().Add(order);
                 outbox.Publish(new OrderPlaced(NewId.Next(clock), now, order.Id, order.MerchantId, order.StoreId, consumerId,

@@ -56,6 +56,12 @@ public sealed record PaymentOutcome(Guid PaymentId, Guid OrderId, PaymentStatus 
 /// </summary>
 public interface IPaymentOutcomeHandler
 {
+    /// <summary>
+    /// Reads the order an outcome is about ahead of the transaction that records it (its version guards the write),
+    /// so that transaction holds only writes.
+    /// </summary>
+    Task PrepareAsync(Guid orderId, CancellationToken ct);
+
     /// <summary>The money arrived. True to keep it (the order is now paid); false to refund it (the order no longer awaits payment).</summary>
     Task<bool> PaymentSucceededAsync(PaymentOutcome outcome, CancellationToken ct);
 

@@ -39,7 +39,9 @@ internal sealed class ProviderNotifications(TandemDbContext db, PaymentService p
 
     private async Task<(NotificationResult, bool Refund)> ApplyOnceAsync(ProviderNotification notification, CancellationToken ct)
     {
-        await using var work = await UnitOfWork.BeginAsync(db, ct);
+        // Reads come before the transaction, which on SQLite holds the one write lock. Every write below is guarded (the
+        // notification's key, the payment's and the order's versions), so a change in between fails the save and the
+        // attempt runs again from here.
         if (await AlreadyProcessedAsync(notification, ct))
         {
             return (NotificationResult.Duplicate, false);
@@ -49,8 +51,16 @@ internal sealed class ProviderNotifications(TandemDbContext db, PaymentService p
         if (payment is not null && payment.Money != notification.Amount)
         {
             // Not recorded as processed: a corrected notification may follow.
+            db.ChangeTracker.Clear();
             return (NotificationResult.AmountMismatch, false);
         }
+
+        if (payment is not null && payment.OrderId == notification.OrderId && notification.Status == PaymentStatus.Succeeded)
+        {
+            await outcomes.PrepareAsync(payment.OrderId, ct);
+        }
+
+        await using var work = await UnitOfWork.BeginAsync(db, ct);
 
         db.Set<ProcessedNotification>().Add(new ProcessedNotification
         {
