@@ -392,7 +392,8 @@ internal sealed class StoreStock(
         var ids = sorted.Select(l => l.ProductId).ToList();
         var rows = await Items.AsNoTracking()
             .Where(s => s.StoreId == storeId && ids.Contains(s.ProductId))
-            .ToDictionaryAsync(s => s.ProductId, s => new RowLevels { MerchantId = s.MerchantId, OnHand = s.OnHand, Reserved = s.Reserved, Blocked = s.Blocked }, ct);
+            .Select(s => new { s.ProductId, Levels = new RowLevels { MerchantId = s.MerchantId, OnHand = s.OnHand, Reserved = s.Reserved, Blocked = s.Blocked } })
+            .ToDictionaryAsync(s => s.ProductId, s => s.Levels, ct);
         Publish(storeId, sorted, [.. sorted.Select(l => rows[l.ProductId])], onHandSign, reservedSign, reason, reference);
     }
 
