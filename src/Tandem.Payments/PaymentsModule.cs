@@ -25,8 +25,11 @@ public static class PaymentsModule
             .Bind(configuration.GetSection("Tandem:Payments:Sandbox"))
             .Validate(o => !string.IsNullOrWhiteSpace(o.Secret), "Tandem:Payments:Sandbox:Secret is required: it signs the sandbox's payment callbacks.")
             .ValidateOnStart();
+        // The notifier logs what matters (refused or unreachable callbacks); the factory's per-request logging
+        // handlers would only add two scopes and four log checks to every callback of every checkout.
         services.AddHttpClient(SandboxNotifier.HttpClientName, (sp, client) =>
-            client.Timeout = sp.GetRequiredService<IOptions<SandboxOptions>>().Value.CallbackTimeout);
+                client.Timeout = sp.GetRequiredService<IOptions<SandboxOptions>>().Value.CallbackTimeout)
+            .RemoveAllLoggers();
 
         services.AddScoped<PaymentService>();
         services.AddScoped<IPayments>(sp => sp.GetRequiredService<PaymentService>());

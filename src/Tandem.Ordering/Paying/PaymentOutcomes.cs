@@ -11,7 +11,8 @@ namespace Tandem.Ordering.Paying;
 
 /// <summary>
 /// Ordering's side of a provider notification, inside the transaction that records it: the money makes the order
-/// paid only while it still awaits payment and its reservation holds; otherwise Payments refunds it.
+/// paid only while it still awaits payment and its reservation holds; otherwise Payments refunds it. The changes are
+/// saved by Payments, with its own, in one <c>SaveChanges</c>.
 /// </summary>
 internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecycle, IDeliveryDesk delivery, Outbox outbox, TimeProvider clock)
     : IPaymentOutcomeHandler
@@ -39,7 +40,6 @@ internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecyc
                     start, end, order.DeliverySlotStart is null, now), ct);
             }
 
-            await db.SaveChangesAsync(ct);
             return true;
         }
 
@@ -66,13 +66,13 @@ internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecyc
 
     public async Task PaymentStatusChangedAsync(PaymentOutcome outcome, CancellationToken ct)
     {
-        var order = await db.Set<Order>().SingleOrDefaultAsync(o => o.Id == outcome.OrderId, ct);
+        var order = db.Set<Order>().Local.FirstOrDefault(o => o.Id == outcome.OrderId)
+            ?? await db.Set<Order>().SingleOrDefaultAsync(o => o.Id == outcome.OrderId, ct);
         if (order is null)
         {
             return;
         }
 
         order.MirrorPayment(outcome.PaymentId, outcome.Status);
-        await db.SaveChangesAsync(ct);
     }
 }

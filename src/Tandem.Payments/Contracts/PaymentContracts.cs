@@ -54,6 +54,10 @@ public sealed record PaymentOutcome(Guid PaymentId, Guid OrderId, PaymentStatus 
 /// Implemented by the module that takes payments (Ordering), so Payments does not depend on it. Called inside
 /// the transaction that records the provider's notification: the payment and the order change together.
 /// </summary>
+/// <remarks>
+/// The handler changes tracked rows and publishes events inside the caller's transaction; the caller saves them,
+/// together with its own changes, in one <c>SaveChanges</c>.
+/// </remarks>
 public interface IPaymentOutcomeHandler
 {
     /// <summary>

@@ -40,7 +40,9 @@ internal sealed partial class PaymentService(
 
     public async Task<PaymentStatus> SubmitAsync(Guid paymentId, SandboxControls? controls, CancellationToken ct)
     {
-        var payment = await db.Set<Payment>().AsNoTracking().SingleAsync(p => p.Id == paymentId, ct);
+        // The payment begun in this scope is still tracked; a resubmission reads it.
+        var payment = db.Set<Payment>().Local.FirstOrDefault(p => p.Id == paymentId)
+            ?? await db.Set<Payment>().AsNoTracking().SingleAsync(p => p.Id == paymentId, ct);
         await Provider(payment.Provider).SubmitAsync(
             new PaymentSubmission(payment.Id, payment.OrderId, payment.PayerId, payment.Money, controls), ct);
         return await StatusAsync(paymentId, ct);
@@ -101,8 +103,8 @@ internal sealed partial class PaymentService(
                 var row = await db.Set<Refund>().SingleAsync(r => r.Id == refundId, ct);
                 row.CompletedAt = Now;
                 row.ProviderReference = reference;
-                await db.SaveChangesAsync(ct);
                 await Outcomes.PaymentStatusChangedAsync(Outcome(tracked), ct);
+                await db.SaveChangesAsync(ct);
             }
 
             await work.CommitAsync(ct);

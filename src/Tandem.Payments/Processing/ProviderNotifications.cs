@@ -55,21 +55,45 @@ internal sealed class ProviderNotifications(TandemDbContext db, PaymentService p
             return (NotificationResult.AmountMismatch, false);
         }
 
-        if (payment is not null && payment.OrderId == notification.OrderId && notification.Status == PaymentStatus.Succeeded)
+        if (payment is not null && payment.OrderId == notification.OrderId && notification.Status is PaymentStatus.Succeeded or PaymentStatus.Declined)
         {
             await outcomes.PrepareAsync(payment.OrderId, ct);
         }
 
         await using var work = await UnitOfWork.BeginAsync(db, ct);
-
         db.Set<ProcessedNotification>().Add(new ProcessedNotification
         {
             Id = notification.NotificationId,
             Provider = notification.Provider,
             ReceivedAt = Now,
         });
+        var result = NotificationResult.Ignored;
+        var refund = false;
         try
         {
+            if (payment is not null && payment.OrderId == notification.OrderId)
+            {
+                switch (notification.Status)
+                {
+                    case PaymentStatus.Succeeded when payment.Succeed(Now):
+                        result = NotificationResult.Applied;
+                        if (!await outcomes.PaymentSucceededAsync(payments.Outcome(payment), ct))
+                        {
+                            // The order no longer awaits this money (cancelled, expired or paid otherwise): give it back.
+                            db.Set<Refund>().Add(payment.RequestRefund(NewId.Next(clock), "order_not_awaiting_payment", Now)!);
+                            await outcomes.PaymentStatusChangedAsync(payments.Outcome(payment), ct);
+                            refund = true;
+                        }
+
+                        break;
+                    case PaymentStatus.Declined when payment.Decline(Now):
+                        await outcomes.PaymentStatusChangedAsync(payments.Outcome(payment), ct);
+                        result = NotificationResult.Applied;
+                        break;
+                }
+            }
+
+            // One save for the notification's key, the payment and the order with its event: one batch inside the lock.
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
@@ -82,33 +106,6 @@ internal sealed class ProviderNotifications(TandemDbContext db, PaymentService p
             }
 
             throw;
-        }
-
-        var result = NotificationResult.Ignored;
-        var refund = false;
-        if (payment is not null && payment.OrderId == notification.OrderId)
-        {
-            switch (notification.Status)
-            {
-                case PaymentStatus.Succeeded when payment.Succeed(Now):
-                    await db.SaveChangesAsync(ct);
-                    result = NotificationResult.Applied;
-                    if (!await outcomes.PaymentSucceededAsync(payments.Outcome(payment), ct))
-                    {
-                        // The order no longer awaits this money (cancelled, expired or paid otherwise): give it back.
-                        db.Set<Refund>().Add(payment.RequestRefund(NewId.Next(clock), "order_not_awaiting_payment", Now)!);
-                        await db.SaveChangesAsync(ct);
-                        await outcomes.PaymentStatusChangedAsync(payments.Outcome(payment), ct);
-                        refund = true;
-                    }
-
-                    break;
-                case PaymentStatus.Declined when payment.Decline(Now):
-                    await db.SaveChangesAsync(ct);
-                    await outcomes.PaymentStatusChangedAsync(payments.Outcome(payment), ct);
-                    result = NotificationResult.Applied;
-                    break;
-            }
         }
 
         await work.CommitAsync(ct);
