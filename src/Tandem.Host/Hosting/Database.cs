@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Kernel.Persistence;
+using Tandem.Payments.Sandbox;
 
 namespace Tandem.Host.Hosting;
 
@@ -51,6 +52,7 @@ internal static class Database
     {
         var provider = Provider(configuration);
         string connectionString;
+        string sandboxConnectionString;
         if (provider == DatabaseProvider.Sqlite)
         {
             var dataDirectory = DataDirectory(configuration, environment);
@@ -63,17 +65,26 @@ internal static class Database
                     Pooling = true,
                     DefaultTimeout = 30,
                 }.ToString();
+
+            // The sandbox provider's books: a file of their own beside Tandem's, so their commits take their own lock.
+            sandboxConnectionString = configuration.GetConnectionString("Sandbox") is { Length: > 0 } sandbox
+                ? sandbox
+                : new SqliteConnectionStringBuilder(connectionString)
+                {
+                    DataSource = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource)) ?? dataDirectory, "sandbox.db"),
+                }.ToString();
         }
         else
         {
             connectionString = configuration.GetConnectionString("Tandem")
                 ?? throw new InvalidOperationException("Tandem:Database:Provider is Postgres but ConnectionStrings:Tandem is not set.");
+            sandboxConnectionString = configuration.GetConnectionString("Sandbox") is { Length: > 0 } sandbox ? sandbox : connectionString;
         }
 
         // One interceptor instance for every context: EF Core keys its internal service provider on the options, so a
         // new instance per context would build a new provider each time.
         var busyTimeout = new SqliteBusyTimeout(milliseconds: 30_000);
-        var writeGate = new SqliteWriteGate(patience: TimeSpan.FromSeconds(30));
+        var writeGate = new SqliteWriteGate(patience: TimeSpan.FromSeconds(30), database: "tandem");
         services.AddDbContext<TandemDbContext>(options =>
         {
             if (provider == DatabaseProvider.Sqlite)
@@ -86,9 +97,26 @@ internal static class Database
                 options.UseNpgsql(connectionString, o => o.MigrationsAssembly("Tandem.Migrations.Postgres"));
             }
         });
-        services.AddSingleton(new DatabaseInfo(provider, connectionString));
+
+        // The sandbox's file has its own single writer, so its own gate (and busy timeout) instances.
+        var sandboxBusyTimeout = new SqliteBusyTimeout(milliseconds: 30_000);
+        var sandboxWriteGate = new SqliteWriteGate(patience: TimeSpan.FromSeconds(30), database: "sandbox");
+        services.AddDbContext<SandboxDbContext>(options =>
+        {
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                options.UseSqlite(sandboxConnectionString, o => o.MigrationsAssembly("Tandem.Migrations.Sqlite"))
+                    .AddInterceptors(sandboxBusyTimeout, sandboxWriteGate);
+            }
+            else
+            {
+                options.UseNpgsql(sandboxConnectionString, o => o.MigrationsAssembly("Tandem.Migrations.Postgres")
+                    .MigrationsHistoryTable("__EFMigrationsHistory", SandboxDbContext.Schema));
+            }
+        });
+        services.AddSingleton(new DatabaseInfo(provider, connectionString, sandboxConnectionString));
         return services;
     }
 }
 
-internal sealed record DatabaseInfo(DatabaseProvider Provider, string ConnectionString);
+internal sealed record DatabaseInfo(DatabaseProvider Provider, string ConnectionString, string SandboxConnectionString);

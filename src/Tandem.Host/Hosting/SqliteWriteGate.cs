@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -12,15 +14,30 @@ namespace Tandem.Host.Hosting;
 /// writer starts the moment the previous one commits. A writer is a transaction (ours all begin <c>IMMEDIATE</c>) or a
 /// statement that writes outside one. The gate is held from the start of the transaction to its commit or rollback,
 /// and never past the connection's close. Other processes on the same file still meet <c>busy_timeout</c>.
+/// <para>Each file has one gate. How long writers queued for it and held it is recorded on meter
+/// <c>Tandem.Database</c> (<c>tandem.sqlite.write_lock.wait</c> and <c>.hold</c>, tagged with the file's name): the
+/// hold time summed over a second is the share of that second the file's single writer was busy.</para>
 /// </summary>
-internal sealed class SqliteWriteGate(TimeSpan patience) : DbTransactionInterceptor, IDbConnectionInterceptor, IDbCommandInterceptor, IDisposable
+internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTransactionInterceptor, IDbConnectionInterceptor, IDbCommandInterceptor, IDisposable
 {
+    public const string MeterName = "Tandem.Database";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Histogram<double> Waits = Meter.CreateHistogram<double>(
+        "tandem.sqlite.write_lock.wait", "ms", "How long a writer queued for the SQLite file's single write lock.");
+
+    private static readonly Histogram<double> Holds = Meter.CreateHistogram<double>(
+        "tandem.sqlite.write_lock.hold", "ms", "How long a writer held the SQLite file's single write lock.");
+
+    private readonly KeyValuePair<string, object?> _database = new("tandem.database", database);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, Holder> _holders = [];
 
     private sealed class Holder
     {
         public bool Held;
+        public long Since;
     }
 
     public void Dispose() => _gate.Dispose();
@@ -178,21 +195,33 @@ internal sealed class SqliteWriteGate(TimeSpan patience) : DbTransactionIntercep
     private void Enter(DbConnection connection)
     {
         var holder = _holders.GetValue(connection, _ => new Holder());
+        var queued = Stopwatch.GetTimestamp();
         if (!holder.Held && _gate.Wait(patience))
         {
-            holder.Held = true;
+            Entered(holder, queued);
         }
     }
 
     private async Task EnterAsync(DbConnection connection, CancellationToken ct)
     {
         var holder = _holders.GetValue(connection, _ => new Holder());
+        var queued = Stopwatch.GetTimestamp();
         if (!holder.Held && await _gate.WaitAsync(patience, ct))
         {
-            holder.Held = true;
+            Entered(holder, queued);
         }
 
         // Past its patience a writer goes ahead without the queue and meets SQLite's own busy_timeout.
+    }
+
+    private void Entered(Holder holder, long queued)
+    {
+        holder.Held = true;
+        holder.Since = Stopwatch.GetTimestamp();
+        if (Waits.Enabled)
+        {
+            Waits.Record(Stopwatch.GetElapsedTime(queued, holder.Since).TotalMilliseconds, _database);
+        }
     }
 
     private void Exit(DbConnection? connection)
@@ -200,6 +229,11 @@ internal sealed class SqliteWriteGate(TimeSpan patience) : DbTransactionIntercep
         if (connection is not null && _holders.TryGetValue(connection, out var holder) && holder.Held)
         {
             holder.Held = false;
+            if (Holds.Enabled)
+            {
+                Holds.Record(Stopwatch.GetElapsedTime(holder.Since).TotalMilliseconds, _database);
+            }
+
             _gate.Release();
         }
     }

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Identity;
 using Tandem.Kernel.Persistence;
+using Tandem.Payments.Sandbox;
 
 namespace Tandem.Host.Hosting;
 
@@ -18,14 +19,18 @@ internal static class StartupTasks
             if (info.Provider == DatabaseProvider.Sqlite)
             {
                 // WAL lets readers run beside the single writer; the setting is stored in the file.
-                await using var connection = new SqliteConnection(info.ConnectionString);
-                await connection.OpenAsync();
-                await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA journal_mode=WAL;";
-                await pragma.ExecuteNonQueryAsync();
+                foreach (var file in new[] { info.ConnectionString, info.SandboxConnectionString })
+                {
+                    await using var connection = new SqliteConnection(file);
+                    await connection.OpenAsync();
+                    await using var pragma = connection.CreateCommand();
+                    pragma.CommandText = "PRAGMA journal_mode=WAL;";
+                    await pragma.ExecuteNonQueryAsync();
+                }
             }
 
             await db.Database.MigrateAsync();
+            await scope.ServiceProvider.GetRequiredService<SandboxDbContext>().Database.MigrateAsync();
             logger.LogInformation("Database ready ({Provider})", info.Provider);
             await IdentityModule.BootstrapAdminsAsync(scope.ServiceProvider, app.Configuration, logger, CancellationToken.None);
         }

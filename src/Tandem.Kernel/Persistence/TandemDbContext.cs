@@ -31,10 +31,12 @@ public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options, I
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
     }
 
-    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
-        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
-        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }
+
+/// <summary>Stores and reads every <see cref="DateTime"/> as UTC (SQLite hands back Unspecified; Npgsql wants UTC).</summary>
+public sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
 /// <summary>What a module contributes to the shared model: its entity configurations under its own table prefix.</summary>
 public interface IModuleModel

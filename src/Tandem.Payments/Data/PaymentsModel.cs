@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Kernel.Persistence;
 using Tandem.Payments.Contracts;
 using Tandem.Payments.Processing;
-using Tandem.Payments.Sandbox;
 
 namespace Tandem.Payments.Data;
 
@@ -42,35 +41,6 @@ internal sealed class PaymentsModel : IModuleModel
             b.HasKey(n => new { n.Provider, n.Id });
             b.Property(n => n.Id).HasMaxLength(100);
             b.Property(n => n.Provider).HasMaxLength(20);
-        });
-
-        // The sandbox provider's own books: another system that happens to live in this database.
-        modelBuilder.Entity<SandboxPayment>(b =>
-        {
-            b.ToModuleTable(tables, "sandbox_payments");
-            b.HasKey(p => p.Id);
-            b.HasIndex(p => p.PaymentId).IsUnique();
-            b.Property(p => p.Currency).HasMaxLength(3);
-            b.Property(p => p.State).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
-        });
-
-        modelBuilder.Entity<SandboxRefund>(b =>
-        {
-            b.ToModuleTable(tables, "sandbox_refunds");
-            b.HasKey(r => r.Id);
-            b.HasIndex(r => r.RefundId).IsUnique();
-            b.HasIndex(r => r.SandboxPaymentId);
-        });
-
-        modelBuilder.Entity<SandboxNotification>(b =>
-        {
-            b.ToModuleTable(tables, "sandbox_notifications");
-            b.HasKey(n => n.Id);
-            b.Property(n => n.Id).HasMaxLength(100);
-            b.Property(n => n.Status).HasMaxLength(20);
-            b.HasIndex(n => n.PaymentId);
-            b.HasIndex(n => n.SandboxPaymentId);
-            b.HasIndex(n => new { n.DeliveredAt, n.NextAttemptAt });
         });
     }
 

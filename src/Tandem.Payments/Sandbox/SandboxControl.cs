@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Kernel;
 using Tandem.Kernel.Http;
-using Tandem.Kernel.Persistence;
 using Tandem.Kernel.Tenancy;
 using Tandem.Kernel.Validation;
 using Tandem.Payments.Contracts;
@@ -39,7 +38,7 @@ internal static class SandboxControl
 
     public static async Task<Results<Ok<SandboxPaymentStatusResponse>, ProblemHttpResult>> Settle(
         Guid paymentId, SettleRequest request, ClaimsPrincipal user, SandboxProvider sandbox, PaymentService payments,
-        TandemDbContext db, CancellationToken ct)
+        SandboxDbContext db, CancellationToken ct)
     {
         var checks = new Checks();
         var outcome = SandboxProvider.ParseOutcome(checks.Required("outcome", request.Outcome));
@@ -69,7 +68,7 @@ internal static class SandboxControl
 
     public static async Task<Results<Ok<SandboxPaymentStatusResponse>, ProblemHttpResult>> Redeliver(
         Guid paymentId, RedeliverRequest request, ClaimsPrincipal user, SandboxProvider sandbox, PaymentService payments,
-        TandemDbContext db, CancellationToken ct)
+        SandboxDbContext db, CancellationToken ct)
     {
         var checks = new Checks();
         CheckRepeat(checks, request.Repeat);
@@ -88,7 +87,7 @@ internal static class SandboxControl
     }
 
     public static async Task<Results<Ok<SandboxLedgerResponse>, ProblemHttpResult>> Ledger(
-        Guid paymentId, ClaimsPrincipal user, TandemDbContext db, SandboxNotifier notifier, CancellationToken ct)
+        Guid paymentId, ClaimsPrincipal user, SandboxDbContext db, SandboxNotifier notifier, CancellationToken ct)
     {
         await notifier.FlushMarksAsync(ct); // the sandbox's books include the deliveries it has not written down yet
         var payment = await LedgerOfPayerAsync(db, paymentId, user, ct);
@@ -115,7 +114,7 @@ internal static class SandboxControl
         }
     }
 
-    private static async Task<SandboxPayment?> LedgerOfPayerAsync(TandemDbContext db, Guid paymentId, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<SandboxPayment?> LedgerOfPayerAsync(SandboxDbContext db, Guid paymentId, ClaimsPrincipal user, CancellationToken ct)
     {
         var userId = user.RequiredUserId();
         return await db.Set<SandboxPayment>().AsNoTracking().SingleOrDefaultAsync(p => p.PaymentId == paymentId && p.PayerId == userId, ct);

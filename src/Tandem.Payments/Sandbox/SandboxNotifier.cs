@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tandem.Kernel;
-using Tandem.Kernel.Persistence;
 
 namespace Tandem.Payments.Sandbox;
 
@@ -66,7 +65,7 @@ internal sealed partial class SandboxNotifier(
         List<SandboxNotification> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
             var now = clock.GetUtcNow().UtcDateTime;
             due = await db.Set<SandboxNotification>().AsNoTracking()
                 .Where(n => n.DeliveredAt == null && n.NextAttemptAt <= now && n.Attempts < MaxAttempts)
@@ -115,7 +114,7 @@ internal sealed partial class SandboxNotifier(
         }
 
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
         var notifications = db.Set<SandboxNotification>().Where(n => n.Id == id);
         var row = await notifications.AsNoTracking().SingleAsync(ct);
@@ -187,7 +186,7 @@ internal sealed partial class SandboxNotifier(
             }
 
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
             var now = clock.GetUtcNow().UtcDateTime;
             await db.Set<SandboxNotification>().Where(n => ids.Contains(n.Id) && n.DeliveredAt == null)
                 .ExecuteUpdateAsync(u => u.SetProperty(n => n.DeliveredAt, now).SetProperty(n => n.Attempts, n => n.Attempts + 1), ct);

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tandem.Kernel;
-using Tandem.Kernel.Persistence;
 using Tandem.Payments.Providers;
 
 namespace Tandem.Payments.Sandbox;
@@ -31,7 +30,7 @@ internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifi
         var fresh = new List<SandboxNotification>();
         await using (var scope = scopes.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
             var payment = await db.Set<SandboxPayment>().SingleOrDefaultAsync(p => p.PaymentId == submission.PaymentId, ct);
             if (payment is null)
             {
@@ -78,7 +77,7 @@ internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifi
         List<SandboxNotification> toSend;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
             var payment = await db.Set<SandboxPayment>().SingleAsync(p => p.PaymentId == paymentId, ct);
             if (Settle(payment, outcome, now) is not { } settled)
             {
@@ -111,7 +110,7 @@ internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifi
         List<SandboxNotification> all;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
             all = await db.Set<SandboxNotification>().AsNoTracking().Where(n => n.PaymentId == paymentId).ToListAsync(ct);
         }
 
@@ -121,7 +120,7 @@ internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifi
     public async Task<string> RefundAsync(ProviderRefund refund, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
         for (var attempt = 0; ; attempt++)
         {
             var existing = await db.Set<SandboxRefund>().AsNoTracking().SingleOrDefaultAsync(r => r.RefundId == refund.RefundId, ct);

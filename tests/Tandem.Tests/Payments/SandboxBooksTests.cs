@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Kernel.Persistence;
+using Tandem.Payments.Sandbox;
+using Tandem.Tests.Infrastructure;
+using Tandem.Tests.Ordering;
+
+namespace Tandem.Tests.Payments;
+
+/// <summary>
+/// The sandbox provider stands for another company's system: its books are not in Tandem's model, and on SQLite they
+/// are in a file of their own with its own write lock.
+/// </summary>
+public abstract class SandboxBooksTests(TandemApp app) : ShopTest(app)
+{
+    [Fact]
+    public async Task The_sandbox_books_a_payment_in_its_own_store_and_Tandem_has_no_sandbox_tables()
+    {
+        var shop = await NewShopAsync();
+        var consumer = await NewUserAsync();
+        var order = await PlaceOkAsync(consumer, shop, (shop[0], 1));
+        var paid = await (await PayAsync(consumer, IdOf(order))).ShouldHave(HttpStatusCode.OK);
+        var paymentId = paid.GetProperty("paymentId").GetGuid();
+
+        await using var scope = App.Services.CreateAsyncScope();
+        var sandbox = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
+        var booked = await sandbox.Set<SandboxPayment>().AsNoTracking().SingleAsync(p => p.PaymentId == paymentId, Ct);
+        booked.State.ShouldBe(SandboxPaymentState.Approved);
+        (await sandbox.Set<SandboxNotification>().CountAsync(n => n.PaymentId == paymentId, Ct)).ShouldBe(1);
+
+        var tandem = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        tandem.Model.FindEntityType(typeof(SandboxPayment)).ShouldBeNull();
+        tandem.Model.FindEntityType(typeof(SandboxNotification)).ShouldBeNull();
+        tandem.Model.FindEntityType(typeof(SandboxRefund)).ShouldBeNull();
+        if (App.Provider == "sqlite")
+        {
+            var tandemFile = new SqliteConnectionStringBuilder(tandem.Database.GetConnectionString()).DataSource;
+            var sandboxFile = new SqliteConnectionStringBuilder(sandbox.Database.GetConnectionString()).DataSource;
+            Path.GetFileName(sandboxFile).ShouldBe("sandbox.db");
+            Path.GetDirectoryName(sandboxFile).ShouldBe(Path.GetDirectoryName(tandemFile));
+            // The upgrade moved the books out: Tandem's file keeps none of the sandbox's tables.
+            var tables = await tandem.Database.SqlQueryRaw<string>(
+                "SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name LIKE '%sandbox%'").ToListAsync(Ct);
+            tables.ShouldBeEmpty();
+        }
+        else
+        {
+            var schemas = await sandbox.Database.SqlQueryRaw<string>(
+                "SELECT table_schema AS \"Value\" FROM information_schema.tables WHERE table_name = 'payments' AND table_schema = 'sandbox'").ToListAsync(Ct);
+            schemas.ShouldBe(["sandbox"]);
+        }
+    }
+}
+
+public sealed class SandboxBooksTests_Sqlite(SqliteApp app) : SandboxBooksTests(app)
+{
+    [Fact]
+    public async Task Each_SQLite_file_reports_how_long_writers_waited_for_and_held_its_write_lock()
+    {
+        var measured = new ConcurrentDictionary<(string Instrument, string Database), int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Tandem.Database")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            value.ShouldBeGreaterThanOrEqualTo(0);
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "tandem.database")
+                {
+                    measured.AddOrUpdate((instrument.Name, (string)tag.Value!), 1, (_, n) => n + 1);
+                }
+            }
+        });
+        listener.Start();
+
+        var shop = await NewShopAsync();
+        var consumer = await NewUserAsync();
+        await PaidOrderAsync(consumer, shop, (shop[0], 1));
+
+        foreach (var database in new[] { "tandem", "sandbox" })
+        {
+            measured.ShouldContainKey(("tandem.sqlite.write_lock.wait", database));
+            measured.ShouldContainKey(("tandem.sqlite.write_lock.hold", database));
+        }
+    }
+}
+
+public sealed class SandboxBooksTests_Postgres(PostgresApp app) : SandboxBooksTests(app);
