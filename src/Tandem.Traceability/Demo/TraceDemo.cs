@@ -25,7 +25,8 @@ internal sealed class TraceDemo(EventLog log, TandemDbContext db, IProductCatalo
 
     public async Task<DemoTraceResult> SeedAsync(DemoTraceParties p, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        // The lots are named after the day in Hangzhou (UTC+8): from 16:00 UTC that is already tomorrow.
+        var now = clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8));
         var day = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.FromHours(8));
         var tea = await GtinOfAsync(p.TeaProductId, DefaultTeaGtin, ct);
         var strawberry = await GtinOfAsync(p.StrawberryProductId, DefaultStrawberryGtin, ct);
