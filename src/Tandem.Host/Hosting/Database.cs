@@ -81,11 +81,22 @@ internal static class Database
             sandboxConnectionString = configuration.GetConnectionString("Sandbox") is { Length: > 0 } sandbox ? sandbox : connectionString;
         }
 
-        // One interceptor instance for every context: EF Core keys its internal service provider on the options, so a
-        // new instance per context would build a new provider each time.
+        AddContext<TandemDbContext>(services, provider, connectionString, database: "tandem", historySchema: null);
+        // The sandbox's books: on SQLite another file, with its own single writer and so its own gate.
+        AddContext<SandboxDbContext>(services, provider, sandboxConnectionString, database: "sandbox", historySchema: SandboxDbContext.Schema);
+        services.AddSingleton(new DatabaseInfo(provider, connectionString, sandboxConnectionString));
+        return services;
+    }
+
+    private static void AddContext<TContext>(
+        IServiceCollection services, DatabaseProvider provider, string connectionString, string database, string? historySchema)
+        where TContext : DbContext
+    {
+        // One interceptor instance for every context of a file: EF Core keys its internal service provider on the
+        // options, so a new instance per context would build a new provider each time.
         var busyTimeout = new SqliteBusyTimeout(milliseconds: 30_000);
-        var writeGate = new SqliteWriteGate(patience: TimeSpan.FromSeconds(30), database: "tandem");
-        services.AddDbContext<TandemDbContext>(options =>
+        var writeGate = new SqliteWriteGate(patience: TimeSpan.FromSeconds(30), database);
+        services.AddDbContext<TContext>(options =>
         {
             if (provider == DatabaseProvider.Sqlite)
             {
@@ -94,28 +105,16 @@ internal static class Database
             }
             else
             {
-                options.UseNpgsql(connectionString, o => o.MigrationsAssembly("Tandem.Migrations.Postgres"));
+                options.UseNpgsql(connectionString, o =>
+                {
+                    o.MigrationsAssembly("Tandem.Migrations.Postgres");
+                    if (historySchema is not null)
+                    {
+                        o.MigrationsHistoryTable("__EFMigrationsHistory", historySchema);
+                    }
+                });
             }
         });
-
-        // The sandbox's file has its own single writer, so its own gate (and busy timeout) instances.
-        var sandboxBusyTimeout = new SqliteBusyTimeout(milliseconds: 30_000);
-        var sandboxWriteGate = new SqliteWriteGate(patience: TimeSpan.FromSeconds(30), database: "sandbox");
-        services.AddDbContext<SandboxDbContext>(options =>
-        {
-            if (provider == DatabaseProvider.Sqlite)
-            {
-                options.UseSqlite(sandboxConnectionString, o => o.MigrationsAssembly("Tandem.Migrations.Sqlite"))
-                    .AddInterceptors(sandboxBusyTimeout, sandboxWriteGate);
-            }
-            else
-            {
-                options.UseNpgsql(sandboxConnectionString, o => o.MigrationsAssembly("Tandem.Migrations.Postgres")
-                    .MigrationsHistoryTable("__EFMigrationsHistory", SandboxDbContext.Schema));
-            }
-        });
-        services.AddSingleton(new DatabaseInfo(provider, connectionString, sandboxConnectionString));
-        return services;
     }
 }
 
