@@ -231,8 +231,9 @@ public sealed class NearbyStores : IScenario
                 .AddMerchants()
                 .AddCatalog()
                 .AddInventory();
-            services.AddDbContext<TandemDbContext>(o =>
+            services.AddDbContext<TandemDbContext>((sp, o) =>
             {
+                ModuleModels.WithModules(o, sp.GetServices<IModuleModel>());
                 if (postgres)
                 {
                     o.UseNpgsql(connectionString, x => x.MigrationsAssembly("Tandem.Migrations.Postgres"));

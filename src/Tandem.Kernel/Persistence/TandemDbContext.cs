@@ -7,10 +7,14 @@ namespace Tandem.Kernel.Persistence;
 /// <summary>
 /// The one unit of work. Every module maps its own entities into it through an
 /// <see cref="IModuleModel"/>, so an order, its reservation and its outbox event commit together.
+/// The models come with the options (<see cref="ModuleModels.WithModules"/>): a context that needs nothing but its
+/// options can be pooled, and every request, callback and outbox handler takes one.
 /// </summary>
-public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options, IEnumerable<IModuleModel> modules)
-    : DbContext(options), IDataProtectionKeyContext
+public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    private readonly IReadOnlyList<IModuleModel> _modules = options.FindExtension<ModuleModels>()?.Modules
+        ?? throw new InvalidOperationException("TandemDbContext needs the modules' models: configure its options with WithModules(...).");
+
     /// <summary>Data Protection keys live in the database so every host agrees on tokens and cookies.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -19,7 +23,7 @@ public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options, I
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var tables = new ModuleTables(IsPostgres);
-        foreach (var module in modules.OrderBy(m => m.Schema, StringComparer.Ordinal))
+        foreach (var module in _modules.OrderBy(m => m.Schema, StringComparer.Ordinal))
         {
             module.Configure(modelBuilder, tables.For(module.Schema));
         }
