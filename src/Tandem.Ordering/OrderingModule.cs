@@ -31,6 +31,7 @@ public static class OrderingModule
     {
         services.AddSingleton<IModuleModel, OrderingModel>();
         services.Configure<OrderOptions>(configuration.GetSection("Tandem:Orders"));
+        services.AddSingleton<PickupCodeDraw>();
         services.AddScoped<OrderAccess>();
         services.AddScoped<OrderLifecycle>();
         services.AddScoped<ClosingOrders>();

@@ -37,7 +37,8 @@ internal static class PlaceOrder
 
     public static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> Handle(
         PlaceOrderRequest request, ClaimsPrincipal user, IStoreDirectory stores, IProductCatalog catalog, IStock stock,
-        IDeliveryDesk delivery, TandemDbContext db, Outbox outbox, IOptions<OrderOptions> options, TimeProvider clock, CancellationToken ct)
+        IDeliveryDesk delivery, TandemDbContext db, Outbox outbox, PickupCodeDraw codes, IOptions<OrderOptions> options, TimeProvider clock,
+        CancellationToken ct)
     {
         var checks = new Checks();
         var storeId = checks.Required("storeId", request.StoreId);
@@ -113,9 +114,10 @@ internal static class PlaceOrder
         {
             for (var attempt = 1; ; attempt++)
             {
-                // Drawn before the transaction, which on SQLite holds the one write lock: the unique index on (store, open
-                // code) still settles two orders drawing the same code at once, below.
-                var pickupCode = await PickupCodes.NewForStoreAsync(db, store.StoreId, ct);
+                // The first draw is not checked: the unique index on (store, open code) refuses a taken code at commit,
+                // below, and the next attempt asks the database for a free one (before the transaction, which on
+                // SQLite holds the one write lock).
+                var pickupCode = attempt == 1 ? codes.Next() : await PickupCodes.NewForStoreAsync(codes, db, store.StoreId, ct);
                 await using var work = await UnitOfWork.BeginAsync(db, ct);
                 var reservation = await stock.ReserveAsync(store.StoreId, orderLines.Select(l => new StockLine(l.ProductId, l.Quantity)).ToList(), ct);
                 if (!reservation.Succeeded)

@@ -3,6 +3,7 @@ using Tandem.Kernel;
 using Tandem.Kernel.Idempotency;
 using Tandem.Kernel.Persistence;
 using Tandem.Payments.Contracts;
+using Tandem.Payments.Data;
 
 namespace Tandem.Payments.Processing;
 
@@ -42,11 +43,6 @@ internal sealed class ProviderNotifications(TandemDbContext db, PaymentService p
         // Reads come before the transaction, which on SQLite holds the one write lock. Every write below is guarded (the
         // notification's key, the payment's and the order's versions), so a change in between fails the save and the
         // attempt runs again from here.
-        if (await AlreadyProcessedAsync(notification, ct))
-        {
-            return (NotificationResult.Duplicate, false);
-        }
-
         var payment = await db.Set<Payment>().SingleOrDefaultAsync(p => p.Id == notification.PaymentId, ct);
         if (payment is not null && payment.Money != notification.Amount)
         {
@@ -61,57 +57,55 @@ internal sealed class ProviderNotifications(TandemDbContext db, PaymentService p
         }
 
         await using var work = await UnitOfWork.BeginAsync(db, ct);
-        db.Set<ProcessedNotification>().Add(new ProcessedNotification
+        if (!await RecordAsync(notification, ct))
         {
-            Id = notification.NotificationId,
-            Provider = notification.Provider,
-            ReceivedAt = Now,
-        });
+            // Applied before, or by a concurrent delivery that committed first (on PostgreSQL the insert waited for it).
+            await work.RollbackAsync(ct);
+            return (NotificationResult.Duplicate, false);
+        }
+
         var result = NotificationResult.Ignored;
         var refund = false;
-        try
+        if (payment is not null && payment.OrderId == notification.OrderId)
         {
-            if (payment is not null && payment.OrderId == notification.OrderId)
+            switch (notification.Status)
             {
-                switch (notification.Status)
-                {
-                    case PaymentStatus.Succeeded when payment.Succeed(Now):
-                        result = NotificationResult.Applied;
-                        if (!await outcomes.PaymentSucceededAsync(payments.Outcome(payment), ct))
-                        {
-                            // The order no longer awaits this money (cancelled, expired or paid otherwise): give it back.
-                            db.Set<Refund>().Add(payment.RequestRefund(NewId.Next(clock), "order_not_awaiting_payment", Now)!);
-                            await outcomes.PaymentStatusChangedAsync(payments.Outcome(payment), ct);
-                            refund = true;
-                        }
-
-                        break;
-                    case PaymentStatus.Declined when payment.Decline(Now):
+                case PaymentStatus.Succeeded when payment.Succeed(Now):
+                    result = NotificationResult.Applied;
+                    if (!await outcomes.PaymentSucceededAsync(payments.Outcome(payment), ct))
+                    {
+                        // The order no longer awaits this money (cancelled, expired or paid otherwise): give it back.
+                        db.Set<Refund>().Add(payment.RequestRefund(NewId.Next(clock), "order_not_awaiting_payment", Now)!);
                         await outcomes.PaymentStatusChangedAsync(payments.Outcome(payment), ct);
-                        result = NotificationResult.Applied;
-                        break;
-                }
-            }
+                        refund = true;
+                    }
 
-            // One save for the notification's key, the payment and the order with its event: one batch inside the lock.
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
-        {
-            // The same notification was being applied by a concurrent delivery; the unique key decided.
-            await work.RollbackAsync(ct);
-            if (await AlreadyProcessedAsync(notification, ct))
-            {
-                return (NotificationResult.Duplicate, false);
+                    break;
+                case PaymentStatus.Declined when payment.Decline(Now):
+                    await outcomes.PaymentStatusChangedAsync(payments.Outcome(payment), ct);
+                    result = NotificationResult.Applied;
+                    break;
             }
-
-            throw;
         }
 
+        // One save for the payment and the order with its event: one batch inside the lock.
+        await db.SaveChangesAsync(ct);
         await work.CommitAsync(ct);
         return (result, refund);
     }
 
-    private Task<bool> AlreadyProcessedAsync(ProviderNotification notification, CancellationToken ct) =>
-        db.Set<ProcessedNotification>().AsNoTracking().AnyAsync(n => n.Id == notification.NotificationId && n.Provider == notification.Provider, ct);
+    /// <summary>
+    /// Records the notification's key, first thing in the transaction; false when it is there already. A repeat
+    /// inserts nothing instead of failing on the unique key, so a provider's retries leave no errors in the log.
+    /// </summary>
+    private async Task<bool> RecordAsync(ProviderNotification notification, CancellationToken ct)
+    {
+        var inserted = await db.Database.ExecuteSqlRawAsync(
+            RecordSql(db.IsPostgres), [notification.NotificationId, notification.Provider, Now], ct);
+        return inserted == 1;
+    }
+
+    private static string RecordSql(bool postgres) =>
+        $"INSERT INTO {new ModuleTables(postgres).For(new PaymentsModel().Schema).Qualified("processed_notifications")} " +
+        "(\"Id\", \"Provider\", \"ReceivedAt\") VALUES ({0}, {1}, {2}) ON CONFLICT DO NOTHING";
 }
