@@ -58,6 +58,9 @@ internal sealed class ScriptedPickupCodes : PickupCodeDraw
         Interlocked.Increment(ref _drawn);
         return _queued.TryDequeue(out var code) ? code : base.Next();
     }
+
+    /// <summary>Makes the host being built draw from this script.</summary>
+    public void DrawFor(IWebHostBuilder host) => host.ConfigureTestServices(s => s.AddSingleton<PickupCodeDraw>(this));
 }
 
 internal interface IScriptedPickupCodes
@@ -68,24 +71,28 @@ internal interface IScriptedPickupCodes
 /// <summary>A host of its own that draws the pickup codes its test queues.</summary>
 public sealed class ScriptedCodesSqliteApp : SqliteApp, IScriptedPickupCodes
 {
-    ScriptedPickupCodes IScriptedPickupCodes.Codes { get; } = new();
+    private readonly ScriptedPickupCodes _codes = new();
+
+    ScriptedPickupCodes IScriptedPickupCodes.Codes => _codes;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(s => s.AddSingleton<PickupCodeDraw>(((IScriptedPickupCodes)this).Codes));
+        _codes.DrawFor(builder);
     }
 }
 
 /// <inheritdoc cref="ScriptedCodesSqliteApp"/>
 public sealed class ScriptedCodesPostgresApp : PostgresApp, IScriptedPickupCodes
 {
-    ScriptedPickupCodes IScriptedPickupCodes.Codes { get; } = new();
+    private readonly ScriptedPickupCodes _codes = new();
+
+    ScriptedPickupCodes IScriptedPickupCodes.Codes => _codes;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(s => s.AddSingleton<PickupCodeDraw>(((IScriptedPickupCodes)this).Codes));
+        _codes.DrawFor(builder);
     }
 }
 
