@@ -46,3 +46,13 @@ public sealed class Outbox(TandemDbContext db, TimeProvider clock)
     /// <summary>The stable name stored with an event: its type name without the assembly version.</summary>
     public static string EventTypeName(Type type) => type.FullName ?? type.Name;
 }
+
+/// <summary>
+/// Marks an <see cref="IIntegrationEventHandler{TEvent}"/> that changes no data, such as one that pushes live updates.
+/// The dispatcher calls it outside any transaction and then records the (event, handler) pairs it handled in one save,
+/// so its calls never hold the database's write lock (on SQLite, the one lock every writer queues for). A crash or a
+/// failed save between a call and that record makes the call happen again when the event comes back, so a second
+/// call must be harmless. Every other handler runs in a transaction with its record, as the interface describes.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ChangesNoDataAttribute : Attribute;

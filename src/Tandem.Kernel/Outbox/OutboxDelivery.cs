@@ -14,7 +14,8 @@ namespace Tandem.Kernel.Outbox;
 /// message, so the (event, handler) record is saved in the same transaction as the handler's effect, a failing message
 /// is rolled back alone, and the chunk commits once. A handler whose effect committed is skipped when the message comes
 /// again. (One transaction per message made the dispatcher the biggest writer on SQLite, where every commit waits for
-/// the single writer and a disk sync: a checkout published four events, each a commit of its own.)
+/// the single writer and a disk sync: a checkout published four events, each a commit of its own.) A handler marked
+/// <see cref="ChangesNoDataAttribute"/> is called outside any transaction and its chunk's records are saved at once.
 /// </summary>
 internal sealed class OutboxDelivery(
     IServiceScopeFactory scopes,
@@ -29,6 +30,8 @@ internal sealed class OutboxDelivery(
         typeof(OutboxDelivery).GetMethod(nameof(Invoke), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private static readonly ConcurrentDictionary<Type, Func<object, object, CancellationToken, Task>> Invokers = new();
+
+    private static readonly ConcurrentDictionary<Type, bool> ChangesNoData = new();
 
     private readonly ConcurrentDictionary<Type, int> _handlerCounts = new();
 
@@ -113,6 +116,11 @@ internal sealed class OutboxDelivery(
             }
 
             var invoke = Invokers.GetOrAdd(eventType, Compile);
+            if (ChangesNoData.GetOrAdd(handler.GetType(), type => type.IsDefined(typeof(ChangesNoDataAttribute), inherit: false)))
+            {
+                return await DeliverOutsideTransactionAsync(db, handler, handlerName, invoke, eventType, due, ct);
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             for (var i = 0; i < due.Count; i++)
             {
@@ -150,6 +158,58 @@ internal sealed class OutboxDelivery(
             var error = $"{handlerName}: {ex.GetType().Name}: {ex.Message}";
             return [.. messages.Select(m => (m.Id, error))];
         }
+    }
+
+    /// <summary>
+    /// A handler that changes no data: each message is handed to it outside any transaction, then the ones it handled are
+    /// recorded in one save. If another dispatcher recorded some of them first (after a lease ran out), the rest are
+    /// recorded one by one; such a handler allows being called twice.
+    /// </summary>
+    private async Task<List<(Guid Id, string Error)>> DeliverOutsideTransactionAsync(
+        TandemDbContext db, object handler, string handlerName, Func<object, object, CancellationToken, Task> invoke, Type eventType,
+        List<(Guid Id, object Event)> due, CancellationToken ct)
+    {
+        var failed = new List<(Guid Id, string Error)>();
+        var handled = new List<ProcessedEvent>(due.Count);
+        foreach (var (id, integrationEvent) in due)
+        {
+            try
+            {
+                await invoke(handler, integrationEvent, ct);
+                handled.Add(new ProcessedEvent { EventId = id, Handler = handlerName, ProcessedAt = clock.GetUtcNow().UtcDateTime });
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Handler {Handler} failed on event {EventId} ({EventType})", handlerName, id, eventType.Name);
+                failed.Add((id, $"{handlerName}: {ex.GetType().Name}: {ex.Message}"));
+            }
+        }
+
+        if (handled.Count == 0)
+        {
+            return failed;
+        }
+
+        db.Set<ProcessedEvent>().AddRange(handled);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            foreach (var record in handled)
+            {
+                if (!await AlreadyProcessedAsync(db, record.EventId, handlerName, ct))
+                {
+                    db.Set<ProcessedEvent>().Add(record);
+                    await db.SaveChangesAsync(ct);
+                    db.ChangeTracker.Clear();
+                }
+            }
+        }
+
+        return failed;
     }
 
     private static Task<bool> AlreadyProcessedAsync(TandemDbContext db, Guid eventId, string handlerName, CancellationToken ct) =>

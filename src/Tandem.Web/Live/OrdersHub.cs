@@ -86,7 +86,11 @@ public sealed class OrdersHub(TandemApi api) : Hub
         header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
 }
 
-/// <summary>Turns ordering's outbox events into live updates: the in-process feed (Blazor pages) and the hub's groups.</summary>
+/// <summary>
+/// Turns ordering's outbox events into live updates: the in-process feed (Blazor pages) and the hub's groups. It changes
+/// no data, so the dispatcher calls it outside a transaction; a repeated push only makes a page read again.
+/// </summary>
+[ChangesNoData]
 internal sealed class OrderEventsToLive(OrderFeed feed, IHubContext<OrdersHub> hub) :
     IIntegrationEventHandler<OrderPlaced>, IIntegrationEventHandler<OrderPaid>, IIntegrationEventHandler<OrderAccepted>,
     IIntegrationEventHandler<OrderReady>, IIntegrationEventHandler<OrderCompleted>, IIntegrationEventHandler<OrderCancelled>,

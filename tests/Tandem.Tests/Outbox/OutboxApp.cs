@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tandem.Identity;
 using Tandem.Kernel.Outbox;
+using Tandem.Kernel.Persistence;
 using Tandem.Tests.Acceptance;
 using Tandem.Tests.Infrastructure;
 using KernelOutbox = Tandem.Kernel.Outbox.Outbox;
@@ -35,7 +36,21 @@ public sealed class ProbeScript
     /// <summary>How long the probe handler works, to widen race windows.</summary>
     public TimeSpan Work { get; set; }
 
+    private readonly ConcurrentDictionary<Guid, int> _liveFailuresLeft = new();
+    private readonly ConcurrentDictionary<Guid, bool> _inTransaction = new();
+
     public void FailTimes(Guid eventId, int times) => _failuresLeft[eventId] = times;
+
+    /// <summary>Makes the live probe (and only it) fail this many times on the event.</summary>
+    public void FailLiveTimes(Guid eventId, int times) => _liveFailuresLeft[eventId] = times;
+
+    public bool ShouldFailLive(Guid eventId) =>
+        _liveFailuresLeft.ContainsKey(eventId) && _liveFailuresLeft.AddOrUpdate(eventId, -1, (_, left) => left - 1) >= 0;
+
+    public void InTransaction(Guid eventId) => _inTransaction[eventId] = true;
+
+    /// <summary>True when the live probe found a transaction open while it handled the event.</summary>
+    public bool RanInTransaction(Guid eventId) => _inTransaction.ContainsKey(eventId);
 
     public void FailAlways(Guid eventId) => _failuresLeft[eventId] = int.MaxValue;
 
@@ -95,6 +110,27 @@ public sealed class ProbeAuditHandler(ProbeScript script, HostLabel host) : IInt
 }
 
 /// <summary>
+/// A third handler that changes no data, as a live push would: the dispatcher calls it outside a transaction. It notes
+/// whether it found one open on its scope's context, and fails when the script says so.
+/// </summary>
+[ChangesNoData]
+public sealed class ProbeLiveHandler(ProbeScript script, HostLabel host, TandemDbContext db) : IIntegrationEventHandler<OutboxProbe>
+{
+    public Task HandleAsync(OutboxProbe integrationEvent, CancellationToken ct)
+    {
+        script.Record(integrationEvent.EventId, nameof(ProbeLiveHandler), host.Name);
+        if (db.Database.CurrentTransaction is not null)
+        {
+            script.InTransaction(integrationEvent.EventId);
+        }
+
+        return script.ShouldFailLive(integrationEvent.EventId)
+            ? Task.FromException(new InvalidOperationException($"live probe failure on {integrationEvent.Label}"))
+            : Task.CompletedTask;
+    }
+}
+
+/// <summary>
 /// A host with the probe handlers, fast outbox settings and a platform admin, on its own database.
 /// <see cref="SecondHostAsync"/> starts another host on the same database, as a second server would.
 /// </summary>
@@ -135,6 +171,7 @@ public abstract class OutboxApp : TandemApp
         services.AddSingleton(new HostLabel(host));
         services.AddIntegrationEventHandler<OutboxProbe, ProbeHandler>();
         services.AddIntegrationEventHandler<OutboxProbe, ProbeAuditHandler>();
+        services.AddIntegrationEventHandler<OutboxProbe, ProbeLiveHandler>();
     }
 
     /// <summary>The settings that point a host at this fixture's database.</summary>

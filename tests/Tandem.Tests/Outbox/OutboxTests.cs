@@ -30,8 +30,39 @@ public abstract class OutboxTests(OutboxApp app) : ApiTest(app)
         message.LockedBy.ShouldBeNull();
         Script.Calls(id, nameof(ProbeHandler)).Count.ShouldBe(1);
         Script.Calls(id, nameof(ProbeAuditHandler)).Count.ShouldBe(1);
-        (await ProcessedHandlersAsync(id)).Count.ShouldBe(2);
+        Script.Calls(id, nameof(ProbeLiveHandler)).Count.ShouldBe(1);
+        (await ProcessedHandlersAsync(id)).Count.ShouldBe(3);
         (await EchoesOfAsync(id)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_handler_that_changes_no_data_is_called_outside_a_transaction_and_recorded_like_the_others()
+    {
+        var id = await PublishAsync(new OutboxProbe(NewEventId(), Now(), "live"));
+
+        await WaitForAsync(id, m => m.DispatchedAt is not null);
+
+        Script.Calls(id, nameof(ProbeLiveHandler)).Count.ShouldBe(1);
+        Script.RanInTransaction(id).ShouldBeFalse();
+        (await ProcessedHandlersAsync(id)).ShouldContain(typeof(ProbeLiveHandler).FullName!);
+    }
+
+    [Fact]
+    public async Task A_failing_handler_that_changes_no_data_is_retried_alone_and_recorded_once_it_succeeds()
+    {
+        var id = NewEventId();
+        Script.FailLiveTimes(id, 2);
+        await PublishAsync(new OutboxProbe(id, Now(), "live-flaky"));
+
+        var message = await WaitForAsync(id, m => m.DispatchedAt is not null);
+
+        message.Attempts.ShouldBe(2);
+        message.LastError.ShouldNotBeNull().ShouldContain("live probe failure on live-flaky");
+        Script.Calls(id, nameof(ProbeLiveHandler)).Count.ShouldBe(3);
+        Script.Calls(id, nameof(ProbeHandler)).Count.ShouldBe(1);
+        Script.Calls(id, nameof(ProbeAuditHandler)).Count.ShouldBe(1);
+        (await EchoesOfAsync(id)).ShouldBe(1);
+        (await ProcessedHandlersAsync(id)).Count.ShouldBe(3);
     }
 
     [Fact]
@@ -131,8 +162,9 @@ public abstract class OutboxTests(OutboxApp app) : ApiTest(app)
         await WaitForAsync(id, m => m.DispatchedAt is not null);
         Script.Calls(id, nameof(ProbeHandler)).Count.ShouldBe(1);
         Script.Calls(id, nameof(ProbeAuditHandler)).Count.ShouldBe(1);
+        Script.Calls(id, nameof(ProbeLiveHandler)).Count.ShouldBe(1);
         (await EchoesOfAsync(id)).ShouldBe(1);
-        (await ProcessedHandlersAsync(id)).Count.ShouldBe(2);
+        (await ProcessedHandlersAsync(id)).Count.ShouldBe(3);
     }
 
     [Fact]
@@ -181,12 +213,13 @@ public abstract class OutboxTests(OutboxApp app) : ApiTest(app)
             {
                 Script.Calls(id, nameof(ProbeHandler)).Count.ShouldBe(1, $"event {id}");
                 Script.Calls(id, nameof(ProbeAuditHandler)).Count.ShouldBe(1, $"event {id}");
+                Script.Calls(id, nameof(ProbeLiveHandler)).Count.ShouldBe(1, $"event {id}");
             }
 
             await using var check = Host.Services.CreateAsyncScope();
             var processed = await check.ServiceProvider.GetRequiredService<TandemDbContext>().Set<ProcessedEvent>()
                 .CountAsync(p => ids.Contains(p.EventId), Ct);
-            processed.ShouldBe(400);
+            processed.ShouldBe(600);
             var hosts = ids.Select(id => Script.Calls(id, nameof(ProbeHandler))[0].Host).Distinct().Order().ToList();
             TestContext.Current.SendDiagnosticMessage($"hosts that delivered: {string.Join(", ", hosts)}");
         }
