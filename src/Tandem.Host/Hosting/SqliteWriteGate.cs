@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -11,9 +12,12 @@ namespace Tandem.Host.Hosting;
 /// Queues this process's SQLite writers in memory, first come first served, instead of letting them poll for the
 /// database's single write lock. SQLite's busy handler sleeps between attempts, so under many concurrent writers the
 /// lock sat idle while everyone slept (orders waited about a second each at 30 in flight); with the queue the next
-/// writer starts the moment the previous one commits. A writer is a transaction (ours all begin <c>IMMEDIATE</c>) or a
-/// statement that writes outside one. The gate is held from the start of the transaction to its commit or rollback,
-/// and never past the connection's close. Other processes on the same file still meet <c>busy_timeout</c>.
+/// writer starts the moment the previous one commits. A writer is a transaction or a statement that writes outside one.
+/// Transactions begin <c>DEFERRED</c>; the gate is held from a transaction's first statement to its commit or rollback,
+/// and never past the connection's close, so the host's work before the first statement (EF Core preparing a
+/// <c>SaveChanges</c> batch, say) does not hold up other writers (docs/decisions/0018). Other processes on the same file
+/// still meet <c>busy_timeout</c>: a transaction whose first statement reads takes SQLite's lock before it
+/// (<see cref="TakeSqliteLockBeforeFirstRead"/>), as <c>BEGIN IMMEDIATE</c> would have.
 /// <para>Each file has one gate. How long writers queued for it and held it is recorded on meter
 /// <c>Tandem.Database</c> (<c>tandem.sqlite.write_lock.wait</c> and <c>.hold</c>, tagged with the file's name): the
 /// hold time summed over a second is the share of that second the file's single writer was busy.</para>
@@ -44,20 +48,15 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
 
     private static DbConnection? ConnectionOf(TransactionEventData eventData) => eventData.Context?.Database.GetDbConnection();
 
-    // Transactions: from start to commit, rollback or failure.
+    // Transactions begin DEFERRED and take the gate at their first statement (below), so whatever a transaction does
+    // before that (EF Core's bookkeeping, building rows, SaveChanges preparing its batch) runs outside the lock.
     public override InterceptionResult<DbTransaction> TransactionStarting(
-        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
-    {
-        Enter(connection);
-        return result;
-    }
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result) =>
+        InterceptionResult<DbTransaction>.SuppressWithResult(((SqliteConnection)connection).BeginTransaction(eventData.IsolationLevel, deferred: true));
 
-    public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
-        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
-    {
-        await EnterAsync(connection, cancellationToken);
-        return result;
-    }
+    public override ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(TransactionStarting(connection, eventData, result));
 
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Exit(ConnectionOf(eventData));
 
@@ -101,12 +100,13 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
         return Task.CompletedTask;
     }
 
-    // Statements that write outside a transaction (a single INSERT from SaveChanges, ExecuteUpdate, ExecuteDelete).
+    // A transaction's first statement, read or write, and statements that write outside a transaction (a single INSERT
+    // from SaveChanges, ExecuteUpdate, ExecuteDelete).
     public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        if (IsLoneWrite(command))
+        if (NeedsGate(command))
         {
-            Enter(command.Connection!);
+            Enter(command);
         }
 
         return result;
@@ -115,9 +115,9 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
     public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (IsLoneWrite(command))
+        if (NeedsGate(command))
         {
-            await EnterAsync(command.Connection!, cancellationToken);
+            await EnterAsync(command, cancellationToken);
         }
 
         return result;
@@ -137,9 +137,9 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
 
     public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        if (IsLoneWrite(command))
+        if (NeedsGate(command))
         {
-            Enter(command.Connection!);
+            Enter(command);
         }
 
         return result;
@@ -148,9 +148,42 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        if (IsLoneWrite(command))
+        if (NeedsGate(command))
         {
-            await EnterAsync(command.Connection!, cancellationToken);
+            await EnterAsync(command, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        if (NeedsGate(command))
+        {
+            Enter(command);
+        }
+
+        return result;
+    }
+
+    public object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
+    {
+        ExitLoneWrite(command);
+        return result;
+    }
+
+    public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
+    {
+        ExitLoneWrite(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        if (NeedsGate(command))
+        {
+            await EnterAsync(command, cancellationToken);
         }
 
         return result;
@@ -171,13 +204,17 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
         return Task.CompletedTask;
     }
 
-    private static bool IsLoneWrite(DbCommand command)
-    {
-        if (command.Transaction is not null || command.Connection is null)
-        {
-            return false;
-        }
+    /// <summary>
+    /// A statement in a transaction takes the gate (its first one does; the rest find it held). Taking it for a first
+    /// statement that only reads keeps the transaction serializable: no other writer of this process commits between
+    /// that read and the transaction's own writes, as with <c>BEGIN IMMEDIATE</c>.
+    /// </summary>
+    private static bool NeedsGate(DbCommand command) => command.Transaction is not null ? command.Connection is not null : IsLoneWrite(command);
 
+    private static bool IsLoneWrite(DbCommand command) => command.Transaction is null && command.Connection is not null && IsWrite(command);
+
+    private static bool IsWrite(DbCommand command)
+    {
         var text = command.CommandText.AsSpan().TrimStart();
         return text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)
             || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
@@ -192,26 +229,66 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
         }
     }
 
-    private void Enter(DbConnection connection)
+    private void Enter(DbCommand command)
     {
-        var holder = _holders.GetValue(connection, _ => new Holder());
+        var holder = _holders.GetValue(command.Connection!, _ => new Holder());
+        if (holder.Held)
+        {
+            return;
+        }
+
         var queued = Stopwatch.GetTimestamp();
-        if (!holder.Held && _gate.Wait(patience))
+        if (_gate.Wait(patience))
         {
             Entered(holder, queued);
         }
+
+        TakeSqliteLockBeforeFirstRead(command);
     }
 
-    private async Task EnterAsync(DbConnection connection, CancellationToken ct)
+    private async Task EnterAsync(DbCommand command, CancellationToken ct)
     {
-        var holder = _holders.GetValue(connection, _ => new Holder());
-        var queued = Stopwatch.GetTimestamp();
-        if (!holder.Held && await _gate.WaitAsync(patience, ct))
+        var holder = _holders.GetValue(command.Connection!, _ => new Holder());
+        if (holder.Held)
         {
-            Entered(holder, queued);
+            return;
         }
 
         // Past its patience a writer goes ahead without the queue and meets SQLite's own busy_timeout.
+        var queued = Stopwatch.GetTimestamp();
+        if (await _gate.WaitAsync(patience, ct))
+        {
+            Entered(holder, queued);
+        }
+
+        TakeSqliteLockBeforeFirstRead(command);
+    }
+
+    /// <summary>
+    /// A deferred transaction whose first statement reads would read a snapshot without SQLite's write lock; if another
+    /// process (a second host on the same file) wrote before this transaction's first write, SQLite would refuse that
+    /// write (<c>SQLITE_BUSY_SNAPSHOT</c>) instead of waiting. So before such a first read the transaction takes SQLite's
+    /// lock itself with a write that changes nothing, waiting in <c>busy_timeout</c> like <c>BEGIN IMMEDIATE</c> did.
+    /// A first statement that writes takes the lock by itself.
+    /// </summary>
+    private static void TakeSqliteLockBeforeFirstRead(DbCommand command)
+    {
+        if (command.Transaction is null || IsWrite(command))
+        {
+            return;
+        }
+
+        using var take = command.Connection!.CreateCommand();
+        take.Transaction = command.Transaction;
+        take.CommandText = "DELETE FROM \"__EFMigrationsHistory\" WHERE 0";
+        try
+        {
+            take.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1)
+        {
+            // No history table yet (the migrations are creating it): nothing else writes this file yet either.
+        }
     }
 
     private void Entered(Holder holder, long queued)

@@ -110,15 +110,47 @@ internal static class PlaceOrder
             Currency = products[l.ProductId].Price.Currency,
         }).ToList();
 
+        // Committed stock is read first, outside the transaction, so an order that cannot be served is refused without
+        // queueing for the write lock (a flash sale's losers). The reservation below still decides for the rest.
+        var levels = (await stock.LevelsAsync(store.StoreId, lines.Select(l => l.ProductId).ToList(), ct)).ToDictionary(l => l.ProductId);
+        var shortNow = lines.Where(l => !levels.TryGetValue(l.ProductId, out var level) || level.Available < l.Quantity)
+            .Select(l => l.ProductId).Order().ToList();
+        if (shortNow.Count > 0)
+        {
+            return OutOfStock(shortNow);
+        }
+
         var placed = await UnitOfWork.RetryOnConflictAsync(async () =>
         {
             for (var attempt = 1; ; attempt++)
             {
-                // The first draw is not checked: the unique index on (store, open code) refuses a taken code at commit,
-                // below, and the next attempt asks the database for a free one (before the transaction, which on
-                // SQLite holds the one write lock).
+                // The first draw is not checked: the unique index on (store, open code) refuses a taken code when the
+                // order is inserted, below, and the next attempt asks the database for a free one (before the transaction,
+                // which on SQLite holds the one write lock).
                 var pickupCode = attempt == 1 ? codes.Next() : await PickupCodes.NewForStoreAsync(codes, db, store.StoreId, ct);
+                var now = clock.GetUtcNow().UtcDateTime;
+                var order = Order.Place(NewId.Next(clock), store.MerchantId, store.StoreId, consumerId, orderLines, deliveryFee,
+                    fulfillment.Type, fulfillment.Address, fulfillment.Location, pickupCode,
+                    now, options.Value.PaymentTimeout, promise);
+                db.Set<Order>().Add(order);
+                outbox.Publish(new OrderPlaced(NewId.Next(clock), now, order.Id, order.MerchantId, order.StoreId, consumerId,
+                    OrderLifecycle.Quantities(order), order.Total, order.Currency, fulfillment.Type == FulfillmentType.Pickup ? "pickup" : "delivery",
+                    order.ReservationExpiresAt));
+
                 await using var work = await UnitOfWork.BeginAsync(db, ct);
+                try
+                {
+                    // The order's rows go first: SaveChanges prepares them before its first statement, which on SQLite is
+                    // where the transaction takes the one write lock (docs/decisions/0018). Short stock rolls them back.
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && attempt < 3 && !UnitOfWork.IsRaceLost(e))
+                {
+                    // Two orders drew the same pickup code at the same moment: the unique index refused one; draw again.
+                    await work.RollbackAsync(ct);
+                    continue;
+                }
+
                 var reservation = await stock.ReserveAsync(store.StoreId, orderLines.Select(l => new StockLine(l.ProductId, l.Quantity)).ToList(), ct);
                 if (!reservation.Succeeded)
                 {
@@ -133,24 +165,8 @@ internal static class PlaceOrder
                     return (Order: (Order?)null, Short: (IReadOnlyList<Guid>)[], SlotFull: true);
                 }
 
-                var now = clock.GetUtcNow().UtcDateTime;
-                var order = Order.Place(NewId.Next(clock), store.MerchantId, store.StoreId, consumerId, orderLines, deliveryFee,
-                    fulfillment.Type, fulfillment.Address, fulfillment.Location, pickupCode,
-                    now, options.Value.PaymentTimeout, promise);
-                db.Set<Order>().Add(order);
-                outbox.Publish(new OrderPlaced(NewId.Next(clock), now, order.Id, order.MerchantId, order.StoreId, consumerId,
-                    OrderLifecycle.Quantities(order), order.Total, order.Currency, fulfillment.Type == FulfillmentType.Pickup ? "pickup" : "delivery",
-                    order.ReservationExpiresAt));
-                try
-                {
-                    await work.CommitAsync(ct);
-                    return (Order: (Order?)order, Short: (IReadOnlyList<Guid>)[], SlotFull: false);
-                }
-                catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && attempt < 3 && !UnitOfWork.IsRaceLost(e))
-                {
-                    // Two orders drew the same pickup code at the same moment: the unique index refused one; draw again.
-                    await work.RollbackAsync(ct);
-                }
+                await work.CommitAsync(ct);
+                return (Order: (Order?)order, Short: (IReadOnlyList<Guid>)[], SlotFull: false);
             }
         });
 
@@ -161,12 +177,15 @@ internal static class PlaceOrder
 
         if (placed.Order is null)
         {
-            return ApiProblem.Conflict("out_of_stock", "Some products are not available in the quantity ordered; nothing was reserved.",
-                new Dictionary<string, object?> { ["productIds"] = placed.Short });
+            return OutOfStock(placed.Short);
         }
 
         return TypedResults.Created($"/api/v1/orders/{placed.Order.Id}", OrderResponse.For(placed.Order, Viewer.Consumer));
     }
+
+    private static ProblemHttpResult OutOfStock(IReadOnlyList<Guid> productIds) =>
+        ApiProblem.Conflict("out_of_stock", "Some products are not available in the quantity ordered; nothing was reserved.",
+            new Dictionary<string, object?> { ["productIds"] = productIds });
 
     private static ProblemHttpResult Problem400(string code, string detail, IReadOnlyList<Guid> productIds) =>
         ApiProblem.Create(StatusCodes.Status400BadRequest, code, detail, new Dictionary<string, object?> { ["productIds"] = productIds });

@@ -57,13 +57,6 @@ internal sealed class ProviderNotifications(TandemDbContext db, PaymentService p
         }
 
         await using var work = await UnitOfWork.BeginAsync(db, ct);
-        if (!await RecordAsync(notification, ct))
-        {
-            // Applied before, or by a concurrent delivery that committed first (on PostgreSQL the insert waited for it).
-            await work.RollbackAsync(ct);
-            return (NotificationResult.Duplicate, false);
-        }
-
         var result = NotificationResult.Ignored;
         var refund = false;
         if (payment is not null && payment.OrderId == notification.OrderId)
@@ -88,15 +81,25 @@ internal sealed class ProviderNotifications(TandemDbContext db, PaymentService p
             }
         }
 
-        // One save for the payment and the order with its event: one batch inside the lock.
+        // One save for the payment and the order with its event: one batch, prepared before its first statement, which on
+        // SQLite is where the transaction takes the one write lock (docs/decisions/0018). The notification's key comes
+        // last: a repeat that raced this one fails the payment's version check above and runs again from its reads; one
+        // that finds the payment already moved changes nothing here and is refused by the key.
         await db.SaveChangesAsync(ct);
+        if (!await RecordAsync(notification, ct))
+        {
+            // Applied before, or by a concurrent delivery that committed first (on PostgreSQL the insert waited for it).
+            await work.RollbackAsync(ct);
+            return (NotificationResult.Duplicate, false);
+        }
+
         await work.CommitAsync(ct);
         return (result, refund);
     }
 
     /// <summary>
-    /// Records the notification's key, first thing in the transaction; false when it is there already. A repeat
-    /// inserts nothing instead of failing on the unique key, so a provider's retries leave no errors in the log.
+    /// Records the notification's key, last thing in the transaction; false when it is there already. A repeat inserts
+    /// nothing instead of failing on the unique key, so a provider's retries leave no errors in the log.
     /// </summary>
     private async Task<bool> RecordAsync(ProviderNotification notification, CancellationToken ct)
     {
