@@ -40,6 +40,12 @@ public interface IStock
     /// <summary>A counter sale: onHand falls, never refused, may go below zero; movement <c>pos_sale</c>.</summary>
     Task RecordCounterSaleAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, Guid? actor, CancellationToken ct);
 
+    /// <summary>
+    /// The products of <paramref name="lines"/> the committed stock cannot serve now (fewer available than asked, or
+    /// no stock row), in product-id order. A read: it reserves nothing, and only a reservation decides.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> ShortAsync(Guid storeId, IReadOnlyList<StockLine> lines, CancellationToken ct);
+
     Task<IReadOnlyList<StockLevel>> LevelsAsync(Guid storeId, IReadOnlyCollection<Guid> productIds, CancellationToken ct);
 
     /// <summary>Goods arrive (a delivery received into the store): onHand rises by <paramref name="quantity"/>; movement <c>receipt</c>.</summary>

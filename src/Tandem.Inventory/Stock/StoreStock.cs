@@ -37,12 +37,8 @@ internal sealed class StoreStock(
             if (reserved.Count == 0)
             {
                 // The caller rolls back. Name every short line, not just the first: the rest are checked by reading.
-                var rest = sorted.Skip(i + 1).ToList();
-                var levels = await LevelsByProductAsync(storeId, rest.Select(l => l.ProductId).ToList(), ct);
                 var shortIds = new List<Guid> { productId };
-                shortIds.AddRange(rest
-                    .Where(l => !levels.TryGetValue(l.ProductId, out var level) || level.Available < l.Quantity)
-                    .Select(l => l.ProductId));
+                shortIds.AddRange(await ShortAsync(storeId, sorted.Skip(i + 1).ToList(), ct));
                 return new ReservationResult(shortIds);
             }
 
@@ -184,6 +180,13 @@ internal sealed class StoreStock(
 
         await RecordMovementsAsync(storeId, sorted, MovementReason.PosSale, reference, actor, reservedSign: 0, ct);
         await NotifyObserversAsync(storeId, sorted, ct);
+    }
+
+    public async Task<IReadOnlyList<Guid>> ShortAsync(Guid storeId, IReadOnlyList<StockLine> lines, CancellationToken ct)
+    {
+        var sorted = Normalise(lines);
+        var levels = await LevelsByProductAsync(storeId, sorted.Select(l => l.ProductId).ToList(), ct);
+        return sorted.Where(l => !levels.TryGetValue(l.ProductId, out var level) || level.Available < l.Quantity).Select(l => l.ProductId).ToList();
     }
 
     public async Task<IReadOnlyList<StockLevel>> LevelsAsync(Guid storeId, IReadOnlyCollection<Guid> productIds, CancellationToken ct)

@@ -143,8 +143,7 @@ internal sealed class OutboxDelivery(
                         continue; // another dispatcher (after a lease ran out) processed it first; its effect stands, ours rolled back
                     }
 
-                    logger.LogWarning(ex, "Handler {Handler} failed on event {EventId} ({EventType})", handlerName, id, eventType.Name);
-                    failed.Add((id, $"{handlerName}: {ex.GetType().Name}: {ex.Message}"));
+                    failed.Add(HandlerFailed(ex, handlerName, id, eventType));
                 }
             }
 
@@ -180,8 +179,7 @@ internal sealed class OutboxDelivery(
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Handler {Handler} failed on event {EventId} ({EventType})", handlerName, id, eventType.Name);
-                failed.Add((id, $"{handlerName}: {ex.GetType().Name}: {ex.Message}"));
+                failed.Add(HandlerFailed(ex, handlerName, id, eventType));
             }
         }
 
@@ -210,6 +208,13 @@ internal sealed class OutboxDelivery(
         }
 
         return failed;
+    }
+
+    /// <summary>Logs a handler's failure on one message and names it for the message's <c>LastError</c>.</summary>
+    private (Guid Id, string Error) HandlerFailed(Exception ex, string handlerName, Guid id, Type eventType)
+    {
+        logger.LogWarning(ex, "Handler {Handler} failed on event {EventId} ({EventType})", handlerName, id, eventType.Name);
+        return (id, $"{handlerName}: {ex.GetType().Name}: {ex.Message}");
     }
 
     private static Task<bool> AlreadyProcessedAsync(TandemDbContext db, Guid eventId, string handlerName, CancellationToken ct) =>

@@ -112,9 +112,8 @@ internal static class PlaceOrder
 
         // Committed stock is read first, outside the transaction, so an order that cannot be served is refused without
         // queueing for the write lock (a flash sale's losers). The reservation below still decides for the rest.
-        var levels = (await stock.LevelsAsync(store.StoreId, lines.Select(l => l.ProductId).ToList(), ct)).ToDictionary(l => l.ProductId);
-        var shortNow = lines.Where(l => !levels.TryGetValue(l.ProductId, out var level) || level.Available < l.Quantity)
-            .Select(l => l.ProductId).Order().ToList();
+        var stockLines = orderLines.Select(l => new StockLine(l.ProductId, l.Quantity)).ToList();
+        var shortNow = await stock.ShortAsync(store.StoreId, stockLines, ct);
         if (shortNow.Count > 0)
         {
             return OutOfStock(shortNow);
@@ -151,7 +150,7 @@ internal static class PlaceOrder
                     continue;
                 }
 
-                var reservation = await stock.ReserveAsync(store.StoreId, orderLines.Select(l => new StockLine(l.ProductId, l.Quantity)).ToList(), ct);
+                var reservation = await stock.ReserveAsync(store.StoreId, stockLines, ct);
                 if (!reservation.Succeeded)
                 {
                     await work.RollbackAsync(ct);
