@@ -20,7 +20,10 @@ namespace Tandem.Host.Hosting;
 /// (<see cref="TakeSqliteLockBeforeFirstRead"/>), as <c>BEGIN IMMEDIATE</c> would have.
 /// <para>Each file has one gate. How long writers queued for it and held it is recorded on meter
 /// <c>Tandem.Database</c> (<c>tandem.sqlite.write_lock.wait</c> and <c>.hold</c>, tagged with the file's name): the
-/// hold time summed over a second is the share of that second the file's single writer was busy.</para>
+/// hold time summed over a second is the share of that second the file's single writer was busy. The counter
+/// <c>tandem.sqlite.write_lock.busy</c> splits that busy time by what the holder was doing
+/// (<c>tandem.sqlite.part</c>: <c>statements</c> running in SQLite, <c>commit</c>, or <c>host</c>, the process's own
+/// work between them); its rate is the file's utilisation, and what to shorten next.</para>
 /// </summary>
 internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTransactionInterceptor, IDbConnectionInterceptor, IDbCommandInterceptor, IDisposable
 {
@@ -34,7 +37,13 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
     private static readonly Histogram<double> Holds = Meter.CreateHistogram<double>(
         "tandem.sqlite.write_lock.hold", "ms", "How long a writer held the SQLite file's single write lock.");
 
+    private static readonly Counter<double> Busy = Meter.CreateCounter<double>(
+        "tandem.sqlite.write_lock.busy", "ms", "Time the SQLite file's single write lock was held, by part: statements, commit, host.");
+
     private readonly KeyValuePair<string, object?> _database = new("tandem.database", database);
+    private readonly KeyValuePair<string, object?>[] _statements = [new("tandem.database", database), new("tandem.sqlite.part", "statements")];
+    private readonly KeyValuePair<string, object?>[] _commit = [new("tandem.database", database), new("tandem.sqlite.part", "commit")];
+    private readonly KeyValuePair<string, object?>[] _host = [new("tandem.database", database), new("tandem.sqlite.part", "host")];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, Holder> _holders = [];
 
@@ -42,6 +51,11 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
     {
         public bool Held;
         public long Since;
+
+        // Within the current hold: when the running statement or the commit began (0: none), and the time they took.
+        public long StatementSince;
+        public long InStatements;
+        public long CommitSince;
     }
 
     public void Dispose() => _gate.Dispose();
@@ -57,6 +71,20 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
     public override ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(TransactionStarting(connection, eventData, result));
+
+    public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        if (Held(ConnectionOf(eventData)) is { } holder)
+        {
+            holder.CommitSince = Stopwatch.GetTimestamp();
+        }
+
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> TransactionCommittingAsync(
+        DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(TransactionCommitting(transaction, eventData, result));
 
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Exit(ConnectionOf(eventData));
 
@@ -221,47 +249,57 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
             || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase);
     }
 
+    // A statement has finished (for a reader: its rows are read); a lone write also ends its hold.
     private void ExitLoneWrite(DbCommand command)
     {
+        if (Held(command.Connection) is { StatementSince: > 0 } holder)
+        {
+            holder.InStatements += Stopwatch.GetTimestamp() - holder.StatementSince;
+            holder.StatementSince = 0;
+        }
+
         if (command.Transaction is null && command.Connection is { } connection)
         {
             Exit(connection);
         }
     }
 
+    private Holder? Held(DbConnection? connection) =>
+        connection is not null && _holders.TryGetValue(connection, out var holder) && holder.Held ? holder : null;
+
     private void Enter(DbCommand command)
     {
         var holder = _holders.GetValue(command.Connection!, _ => new Holder());
-        if (holder.Held)
+        if (!holder.Held)
         {
-            return;
+            var queued = Stopwatch.GetTimestamp();
+            if (_gate.Wait(patience))
+            {
+                Entered(holder, queued);
+            }
+
+            TakeSqliteLockBeforeFirstRead(command);
         }
 
-        var queued = Stopwatch.GetTimestamp();
-        if (_gate.Wait(patience))
-        {
-            Entered(holder, queued);
-        }
-
-        TakeSqliteLockBeforeFirstRead(command);
+        holder.StatementSince = Stopwatch.GetTimestamp();
     }
 
     private async Task EnterAsync(DbCommand command, CancellationToken ct)
     {
         var holder = _holders.GetValue(command.Connection!, _ => new Holder());
-        if (holder.Held)
+        if (!holder.Held)
         {
-            return;
+            // Past its patience a writer goes ahead without the queue and meets SQLite's own busy_timeout.
+            var queued = Stopwatch.GetTimestamp();
+            if (await _gate.WaitAsync(patience, ct))
+            {
+                Entered(holder, queued);
+            }
+
+            TakeSqliteLockBeforeFirstRead(command);
         }
 
-        // Past its patience a writer goes ahead without the queue and meets SQLite's own busy_timeout.
-        var queued = Stopwatch.GetTimestamp();
-        if (await _gate.WaitAsync(patience, ct))
-        {
-            Entered(holder, queued);
-        }
-
-        TakeSqliteLockBeforeFirstRead(command);
+        holder.StatementSince = Stopwatch.GetTimestamp();
     }
 
     /// <summary>
@@ -295,6 +333,7 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
     {
         holder.Held = true;
         holder.Since = Stopwatch.GetTimestamp();
+        (holder.StatementSince, holder.InStatements, holder.CommitSince) = (0, 0, 0);
         if (Waits.Enabled)
         {
             Waits.Record(Stopwatch.GetElapsedTime(queued, holder.Since).TotalMilliseconds, _database);
@@ -303,15 +342,27 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
 
     private void Exit(DbConnection? connection)
     {
-        if (connection is not null && _holders.TryGetValue(connection, out var holder) && holder.Held)
+        if (Held(connection) is { } holder)
         {
             holder.Held = false;
+            var now = Stopwatch.GetTimestamp();
             if (Holds.Enabled)
             {
-                Holds.Record(Stopwatch.GetElapsedTime(holder.Since).TotalMilliseconds, _database);
+                Holds.Record(Stopwatch.GetElapsedTime(holder.Since, now).TotalMilliseconds, _database);
+            }
+
+            if (Busy.Enabled)
+            {
+                var commit = holder.CommitSince > 0 ? now - holder.CommitSince : 0;
+                var statements = holder.InStatements;
+                Busy.Add(Milliseconds(statements), _statements);
+                Busy.Add(Milliseconds(commit), _commit);
+                Busy.Add(Milliseconds(now - holder.Since - statements - commit), _host);
             }
 
             _gate.Release();
         }
     }
+
+    private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 }

@@ -59,7 +59,7 @@ public abstract class SandboxBooksTests(TandemApp app) : ShopTest(app)
 public sealed class SandboxBooksTests_Sqlite(SqliteApp app) : SandboxBooksTests(app)
 {
     [Fact]
-    public async Task Each_SQLite_file_reports_how_long_writers_waited_for_and_held_its_write_lock()
+    public async Task Each_SQLite_file_reports_how_long_writers_waited_for_and_held_its_write_lock_and_on_what()
     {
         var measured = new ConcurrentDictionary<(string Instrument, string Database), int>();
         using var listener = new MeterListener();
@@ -73,12 +73,20 @@ public sealed class SandboxBooksTests_Sqlite(SqliteApp app) : SandboxBooksTests(
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
         {
             value.ShouldBeGreaterThanOrEqualTo(0);
+            string? database = null, part = null;
             foreach (var tag in tags)
             {
-                if (tag.Key == "tandem.database")
+                (database, part) = tag.Key switch
                 {
-                    measured.AddOrUpdate((instrument.Name, (string)tag.Value!), 1, (_, n) => n + 1);
-                }
+                    "tandem.database" => ((string)tag.Value!, part),
+                    "tandem.sqlite.part" => (database, (string)tag.Value!),
+                    _ => (database, part),
+                };
+            }
+
+            if (database is not null)
+            {
+                measured.AddOrUpdate((part is null ? instrument.Name : $"{instrument.Name}:{part}", database), 1, (_, n) => n + 1);
             }
         });
         listener.Start();
@@ -91,6 +99,12 @@ public sealed class SandboxBooksTests_Sqlite(SqliteApp app) : SandboxBooksTests(
         {
             measured.ShouldContainKey(("tandem.sqlite.write_lock.wait", database));
             measured.ShouldContainKey(("tandem.sqlite.write_lock.hold", database));
+
+            // The busy time split by what the holder was doing: SQLite running statements, the commit, the host's own work.
+            foreach (var part in new[] { "statements", "commit", "host" })
+            {
+                measured.ShouldContainKey(($"tandem.sqlite.write_lock.busy:{part}", database));
+            }
         }
     }
 }
