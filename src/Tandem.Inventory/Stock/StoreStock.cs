@@ -45,7 +45,9 @@ internal sealed class StoreStock(
             after.Add(reserved[0]);
         }
 
-        Publish(storeId, sorted, after, onHandSign: 0, reservedSign: +1, "reserved", reference: null);
+        // Written directly, not tracked: this runs inside the order's transaction, which on SQLite holds the one write
+        // lock, and change tracking was most of what a save cost there (docs/decisions/0019).
+        await db.InsertAsync([.. Changes(storeId, sorted, after, onHandSign: 0, reservedSign: +1, "reserved", reference: null).Select(outbox.Message)], ct);
         return new ReservationResult([]);
     }
 
@@ -400,18 +402,23 @@ internal sealed class StoreStock(
         Publish(storeId, sorted, [.. sorted.Select(l => rows[l.ProductId])], onHandSign, reservedSign, reason, reference);
     }
 
-    /// <summary>One StockChanged per line; <paramref name="rows"/> holds each line's levels after the change, in line order.</summary>
     private void Publish(
         Guid storeId, List<StockLine> sorted, List<RowLevels> rows, int onHandSign, int reservedSign, string reason, string? reference)
     {
-        var now = Now;
-        for (var i = 0; i < sorted.Count; i++)
+        foreach (var change in Changes(storeId, sorted, rows, onHandSign, reservedSign, reason, reference))
         {
-            var (line, row) = (sorted[i], rows[i]);
-            outbox.Publish(new StockChanged(NewId.Next(clock), now, row.MerchantId, storeId, line.ProductId,
-                row.OnHand, row.Reserved, row.OnHand - row.Reserved - row.Blocked, onHandSign * (long)line.Quantity, reservedSign * (long)line.Quantity,
-                reason, reference));
+            outbox.Publish(change);
         }
+    }
+
+    /// <summary>One StockChanged per line; <paramref name="rows"/> holds each line's levels after the change, in line order.</summary>
+    private List<StockChanged> Changes(
+        Guid storeId, List<StockLine> sorted, List<RowLevels> rows, int onHandSign, int reservedSign, string reason, string? reference)
+    {
+        var now = Now;
+        return [.. sorted.Select((line, i) => new StockChanged(NewId.Next(clock), now, rows[i].MerchantId, storeId, line.ProductId,
+            rows[i].OnHand, rows[i].Reserved, rows[i].OnHand - rows[i].Reserved - rows[i].Blocked, onHandSign * (long)line.Quantity,
+            reservedSign * (long)line.Quantity, reason, reference))];
     }
 
     private async Task NotifyObserversAsync(Guid storeId, List<StockLine> sorted, CancellationToken ct)

@@ -31,17 +31,21 @@ public sealed class Outbox(TandemDbContext db, TimeProvider clock)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public void Publish<TEvent>(TEvent integrationEvent) where TEvent : IIntegrationEvent
+    public void Publish<TEvent>(TEvent integrationEvent) where TEvent : IIntegrationEvent =>
+        db.Set<OutboxMessage>().Add(Message(integrationEvent));
+
+    /// <summary>
+    /// The outbox row for an event, not added to the context: for a caller that writes its rows itself
+    /// (<see cref="Persistence.RowInserts"/>), in the transaction of the change the event announces.
+    /// </summary>
+    public OutboxMessage Message<TEvent>(TEvent integrationEvent) where TEvent : IIntegrationEvent => new()
     {
-        db.Set<OutboxMessage>().Add(new OutboxMessage
-        {
-            Id = integrationEvent.EventId,
-            Type = EventTypeName(typeof(TEvent)),
-            Payload = JsonSerializer.Serialize(integrationEvent, Json),
-            OccurredAt = integrationEvent.OccurredAt,
-            NextAttemptAt = clock.GetUtcNow().UtcDateTime,
-        });
-    }
+        Id = integrationEvent.EventId,
+        Type = EventTypeName(typeof(TEvent)),
+        Payload = JsonSerializer.Serialize(integrationEvent, Json),
+        OccurredAt = integrationEvent.OccurredAt,
+        NextAttemptAt = clock.GetUtcNow().UtcDateTime,
+    };
 
     /// <summary>The stable name stored with an event: its type name without the assembly version.</summary>
     public static string EventTypeName(Type type) => type.FullName ?? type.Name;

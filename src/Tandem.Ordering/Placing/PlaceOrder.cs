@@ -131,17 +131,17 @@ internal static class PlaceOrder
                 var order = Order.Place(NewId.Next(clock), store.MerchantId, store.StoreId, consumerId, orderLines, deliveryFee,
                     fulfillment.Type, fulfillment.Address, fulfillment.Location, pickupCode,
                     now, options.Value.PaymentTimeout, promise);
-                db.Set<Order>().Add(order);
-                outbox.Publish(new OrderPlaced(NewId.Next(clock), now, order.Id, order.MerchantId, order.StoreId, consumerId,
+                var placedEvent = outbox.Message(new OrderPlaced(NewId.Next(clock), now, order.Id, order.MerchantId, order.StoreId, consumerId,
                     OrderLifecycle.Quantities(order), order.Total, order.Currency, fulfillment.Type == FulfillmentType.Pickup ? "pickup" : "delivery",
                     order.ReservationExpiresAt));
 
                 await using var work = await UnitOfWork.BeginAsync(db, ct);
                 try
                 {
-                    // The order's rows go first: SaveChanges prepares them before its first statement, which on SQLite is
-                    // where the transaction takes the one write lock (docs/decisions/0018). Short stock rolls them back.
-                    await db.SaveChangesAsync(ct);
+                    // The order's rows go first, written directly rather than tracked (docs/decisions/0019): the statement
+                    // is built before it runs, and its run is where, on SQLite, the transaction takes the one write lock
+                    // (docs/decisions/0018). Short stock rolls them back.
+                    await db.InsertAsync([order, placedEvent], ct);
                 }
                 catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && attempt < 3 && !UnitOfWork.IsRaceLost(e))
                 {

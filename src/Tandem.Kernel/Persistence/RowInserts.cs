@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Tandem.Kernel.Persistence;
+
+/// <summary>
+/// Writes new rows for entities straight to the context's connection, in its current transaction, without tracking
+/// them: one <c>INSERT … VALUES (…), (…)</c> per table, with the columns, value conversions and parameter types taken
+/// from the model, and owned collections (an order's lines) written after their owner. It is for append-only rows on
+/// the hottest path (a new order, its lines, its outbox messages), where change tracking was most of a
+/// <c>SaveChanges</c>' cost and, on SQLite, of the time the transaction holds the one write lock
+/// (docs/decisions/0019). The command runs through EF Core's pipeline, so interceptors (the SQLite write gate) see it.
+/// <para>The entities must not be tracked by the context as well, or <c>SaveChanges</c> would insert them again, and
+/// every value must be set: no column is left to the database to generate.</para>
+/// </summary>
+public static class RowInserts
+{
+    // Well under SQLite's and PostgreSQL's limits on parameters per statement.
+    private const int MaxParametersPerStatement = 900;
+
+    private static readonly ConcurrentDictionary<IEntityType, TablePlan> Plans = new();
+
+    /// <summary>Inserts the entities (and their owned collections); returns the number of rows written.</summary>
+    public static async Task<int> InsertAsync(this DbContext db, IEnumerable<object> entities, CancellationToken ct)
+    {
+        var helper = db.GetService<ISqlGenerationHelper>();
+        var rows = new List<(TablePlan Plan, object Entity, object? Owner)>();
+        foreach (var entity in entities)
+        {
+            var type = db.Model.FindEntityType(entity.GetType())
+                ?? throw new InvalidOperationException($"{entity.GetType().Name} is not an entity of this model.");
+            Collect(type, entity, owner: null, helper, rows);
+        }
+
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        using var factory = db.Database.GetDbConnection().CreateCommand();
+        var sql = new StringBuilder();
+        var parameters = new List<DbParameter>();
+        var written = 0;
+        foreach (var table in rows.GroupBy(r => r.Plan, ReferenceEqualityComparer.Instance).Select(g => g.ToList()))
+        {
+            var plan = table[0].Plan;
+            var perStatement = Math.Max(1, MaxParametersPerStatement / plan.Columns.Length);
+            foreach (var statement in table.Chunk(perStatement))
+            {
+                sql.Append(plan.Prefix);
+                for (var r = 0; r < statement.Length; r++)
+                {
+                    sql.Append(r == 0 ? "(" : ", (");
+                    for (var c = 0; c < plan.Columns.Length; c++)
+                    {
+                        var column = plan.Columns[c];
+                        var name = "@r" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        parameters.Add(column.Mapping.CreateParameter(factory, name, column.Value(statement[r].Entity, statement[r].Owner), column.Nullable));
+                        sql.Append(c == 0 ? name : ", " + name);
+                    }
+
+                    sql.Append(')');
+                }
+
+                sql.Append(";\n");
+                written += statement.Length;
+            }
+        }
+
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
+        }
+        catch (DbException e)
+        {
+            // As SaveChanges reports a refused write (a unique key taken, say), so callers handle both alike.
+            throw new DbUpdateException("An error occurred while inserting rows. See the inner exception for details.", e);
+        }
+
+        return written;
+    }
+
+    private static void Collect(IEntityType type, object entity, object? owner, ISqlGenerationHelper helper, List<(TablePlan, object, object?)> rows)
+    {
+        var plan = Plans.GetOrAdd(type, t => TablePlan.For(t, helper));
+        rows.Add((plan, entity, owner));
+        foreach (var navigation in plan.OwnedCollections)
+        {
+            if (navigation.GetGetter().GetClrValue(entity) is System.Collections.IEnumerable children)
+            {
+                foreach (var child in children)
+                {
+                    Collect(navigation.TargetEntityType, child, entity, helper, rows);
+                }
+            }
+        }
+    }
+
+    private sealed record Column(RelationalTypeMapping Mapping, bool Nullable, Func<object, object?, object?> Value);
+
+    private sealed class TablePlan
+    {
+        public required string Prefix { get; init; }
+
+        public required Column[] Columns { get; init; }
+
+        public required INavigation[] OwnedCollections { get; init; }
+
+        public static TablePlan For(IEntityType type, ISqlGenerationHelper sql)
+        {
+            var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+            var columns = new List<(string Name, Column Column)>();
+            foreach (var property in type.GetProperties())
+            {
+                if (property.GetColumnName(table) is not { } name)
+                {
+                    continue;
+                }
+
+                if (property.ValueGenerated.HasFlag(ValueGenerated.OnAdd) && !property.IsKey() && !property.IsForeignKey())
+                {
+                    throw new NotSupportedException($"{type.DisplayName()}.{property.Name} is generated on insert; RowInserts writes only values it is given.");
+                }
+
+                columns.Add((name, new Column(property.GetRelationalTypeMapping(), property.IsNullable, Getter(type, property))));
+            }
+
+            return new TablePlan
+            {
+                Prefix = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES ",
+                Columns = [.. columns.Select(c => c.Column)],
+                OwnedCollections = [.. type.GetNavigations().Where(n => n.IsCollection && n.TargetEntityType.IsOwned())],
+            };
+        }
+
+        // A shadow property of an owned type is its key's part from the owner (an order line's OrderId).
+        private static Func<object, object?, object?> Getter(IEntityType type, IProperty property)
+        {
+            if (!property.IsShadowProperty())
+            {
+                var getter = property.GetGetter();
+                return (entity, _) => getter.GetClrValue(entity);
+            }
+
+            var ownership = type.FindOwnership()
+                ?? throw new NotSupportedException($"{type.DisplayName()}.{property.Name} is a shadow property RowInserts cannot fill.");
+            var index = ownership.Properties.ToList().IndexOf(property);
+            if (index < 0)
+            {
+                throw new NotSupportedException($"{type.DisplayName()}.{property.Name} is a shadow property RowInserts cannot fill.");
+            }
+
+            var principal = ownership.PrincipalKey.Properties[index].GetGetter();
+            return (_, owner) => principal.GetClrValue(owner ?? throw new InvalidOperationException($"{type.DisplayName()} is written only with its owner."));
+        }
+    }
+}
