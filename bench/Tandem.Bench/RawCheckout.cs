@@ -11,8 +11,8 @@ using Tandem.Bench.Scenarios;
 namespace Tandem.Bench;
 
 /// <summary>
-/// The checkout's own database work done directly in raw ADO.NET transactions, on the same database the host
-/// used (the host is stopped meanwhile): the baseline the API path is measured against.
+/// The checkout's own database work done directly in raw ADO.NET transactions, on the same database as the host, which
+/// sits idle meanwhile: the baseline the API path is measured against.
 /// <para>Placing, one transaction: read the products; per line in product-id order one conditional
 /// <c>UPDATE stock SET reserved = reserved + q WHERE on_hand - reserved &gt;= q</c>; read the levels back; a
 /// <c>StockChanged</c> outbox row per line; the order, its lines (with a pickup code unique among the store's
@@ -372,10 +372,14 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     // ---------- plumbing ----------
 
+    /// <summary>
+    /// The outbox row, written as already handed out (<c>DispatchedAt</c> set): the host runs beside the baseline in the
+    /// same database, and its dispatcher must not do the baseline's deliveries. The row and its index entries cost the same.
+    /// </summary>
     private async Task OutboxAsync(DbConnection connection, DbTransaction transaction, string type, DateTime now, object payload)
     {
         await using var insert = Command(connection, transaction,
-            $"INSERT INTO {_table("kernel_outbox")} (\"Id\", \"Type\", \"Payload\", \"OccurredAt\", \"Attempts\", \"NextAttemptAt\") VALUES (@id, @type, @payload, @now, 0, @now)");
+            $"INSERT INTO {_table("kernel_outbox")} (\"Id\", \"Type\", \"Payload\", \"OccurredAt\", \"Attempts\", \"NextAttemptAt\", \"DispatchedAt\") VALUES (@id, @type, @payload, @now, 0, @now, @now)");
         Add(insert, "@id", Guid.CreateVersion7());
         Add(insert, "@type", type);
         Add(insert, "@payload", JsonSerializer.Serialize(payload, JsonSerializerOptions.Web));
