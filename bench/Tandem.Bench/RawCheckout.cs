@@ -370,6 +370,27 @@ internal sealed class RawCheckout : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Waits until the host's dispatcher has handed out every outbox message (none undelivered and not parked): the API
+    /// path's work for the orders it answered is not done before that, and it must not run on into the baseline's turn.
+    /// </summary>
+    public async Task WaitForOutboxAsync(TimeSpan timeout)
+    {
+        await using var connection = await OpenAsync();
+        await using var pending = Command(connection, null,
+            $"SELECT COUNT(*) FROM {_table("kernel_outbox")} WHERE \"DispatchedAt\" IS NULL AND \"ParkedAt\" IS NULL");
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Convert.ToInt64(await pending.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"The host's outbox did not drain within {timeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
     // ---------- plumbing ----------
 
     /// <summary>
