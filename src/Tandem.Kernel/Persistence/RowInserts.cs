@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -23,7 +23,8 @@ public static class RowInserts
     // Well under SQLite's and PostgreSQL's limits on parameters per statement.
     private const int MaxParametersPerStatement = 900;
 
-    private static readonly ConcurrentDictionary<IEntityType, TablePlan> Plans = new();
+    // Per entity type of a built model, and gone with the model (tests build many).
+    private static readonly ConditionalWeakTable<IEntityType, TablePlan> Plans = [];
 
     /// <summary>Inserts the entities (and their owned collections); returns the number of rows written.</summary>
     public static async Task<int> InsertAsync(this DbContext db, IEnumerable<object> entities, CancellationToken ct)
@@ -87,7 +88,7 @@ public static class RowInserts
 
     private static void Collect(IEntityType type, object entity, object? owner, ISqlGenerationHelper helper, List<(TablePlan, object, object?)> rows)
     {
-        var plan = Plans.GetOrAdd(type, t => TablePlan.For(t, helper));
+        var plan = Plans.GetValue(type, t => TablePlan.For(t, helper));
         rows.Add((plan, entity, owner));
         foreach (var navigation in plan.OwnedCollections)
         {
