@@ -134,37 +134,36 @@ internal sealed class Checkout : IScenario
             rawRuns.Add(await raw.RunAsync(orders, settings.Concurrency, seed: 2 + slice, merchant, store, consumerIds, products, settings.PlaceOnly));
         }
 
-        var measured = RunResult.Combine(apiRuns);
-        var ok = measured.Latencies.Count;
-        var apiRow = new Row(database.Name, "api", ok, measured.Errors.Count, ok / measured.Elapsed.TotalSeconds,
-            Stats.Percentile(measured.Latencies, 50), Stats.Percentile(measured.Latencies, 99), ok == 0 ? null : cpu.TotalMilliseconds / ok);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"api: {ok} orders in {measured.Elapsed.TotalSeconds:0.0} s over {Slices} slices, host CPU {cpu.TotalSeconds:0.0} s, this client's CPU {clientCpu.TotalSeconds:0.0} s"));
-        foreach (var error in measured.Errors.GroupBy(e => e).OrderByDescending(g => g.Count()).Take(5))
-        {
-            Console.WriteLine($"  api error x{error.Count()}: {error.Key}");
-        }
-
-        var baseline = RunResult.Combine(rawRuns);
-        var rawOk = baseline.Latencies.Count;
-        var rawRow = new Row(database.Name, "raw", rawOk, baseline.Errors.Count, rawOk / baseline.Elapsed.TotalSeconds,
-            Stats.Percentile(baseline.Latencies, 50), Stats.Percentile(baseline.Latencies, 99), null);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw: {rawOk} orders in {baseline.Elapsed.TotalSeconds:0.0} s over {Slices} slices"));
+        var apiRow = Report(database.Name, "api", RunResult.Combine(apiRuns), cpu,
+            string.Create(CultureInfo.InvariantCulture, $"host CPU {cpu.TotalSeconds:0.0} s, this client's CPU {clientCpu.TotalSeconds:0.0} s"));
+        var rawRow = Report(database.Name, "raw", RunResult.Combine(rawRuns), cpu: null, detail: null);
         Console.WriteLine("slices (api/raw orders/s): " + string.Join(", ", apiRuns.Zip(rawRuns, (a, r) => string.Create(CultureInfo.InvariantCulture,
-            $"{a.Latencies.Count / a.Elapsed.TotalSeconds:0}/{r.Latencies.Count / r.Elapsed.TotalSeconds:0}"))));
-        foreach (var error in baseline.Errors.GroupBy(e => e).OrderByDescending(g => g.Count()).Take(5))
-        {
-            Console.WriteLine($"  raw error x{error.Count()}: {error.Key}");
-        }
-
+            $"{a.Throughput:0}/{r.Throughput:0}"))));
         return [apiRow, rawRow];
     }
 
     /// <summary>The measured run is split into this many API slices, each followed by a baseline slice of the same orders.</summary>
     private const int Slices = 6;
 
+    /// <summary>One path's row for the table; prints its totals and its most frequent errors.</summary>
+    private static Row Report(string provider, string path, RunResult run, TimeSpan? cpu, string? detail)
+    {
+        var ok = run.Latencies.Count;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{path}: {ok} orders in {run.Elapsed.TotalSeconds:0.0} s over {Slices} slices{(detail is null ? "" : ", " + detail)}"));
+        foreach (var error in run.Errors.GroupBy(e => e).OrderByDescending(g => g.Count()).Take(5))
+        {
+            Console.WriteLine($"  {path} error x{error.Count()}: {error.Key}");
+        }
+
+        return new Row(provider, path, ok, run.Errors.Count, run.Throughput, Stats.Percentile(run.Latencies, 50), Stats.Percentile(run.Latencies, 99),
+            ok == 0 || cpu is null ? null : cpu.Value.TotalMilliseconds / ok);
+    }
+
     internal sealed record RunResult(List<double> Latencies, List<string> Errors, TimeSpan Elapsed)
     {
+        public double Throughput => Latencies.Count / Elapsed.TotalSeconds;
+
         public static RunResult Combine(IReadOnlyList<RunResult> runs) =>
             new([.. runs.SelectMany(r => r.Latencies)], [.. runs.SelectMany(r => r.Errors)], runs.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Elapsed));
     }
