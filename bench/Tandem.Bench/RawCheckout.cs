@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Tandem.Bench.Scenarios;
+using Tandem.Host.Hosting;
 
 namespace Tandem.Bench;
 
@@ -50,7 +51,6 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        _writers.Dispose();
         if (Postgres)
         {
             NpgsqlConnection.ClearAllPools();
@@ -409,8 +409,8 @@ internal sealed class RawCheckout : IAsyncDisposable
     }
 
     /// <summary>
-    /// SQLite has one writer: like the host (SqliteWriteGate), the baseline queues its writers in memory rather than
-    /// letting them poll for the lock. No-op on PostgreSQL.
+    /// SQLite has one writer: like the host (SqliteWriteGate), the baseline queues its writers in memory with the same
+    /// <see cref="WriterQueue"/>, which hands the lock to the next writer on the thread that lets go. No-op on PostgreSQL.
     /// </summary>
     private async Task<IDisposable?> WriterAsync()
     {
@@ -419,15 +419,15 @@ internal sealed class RawCheckout : IAsyncDisposable
             return null;
         }
 
-        await _writers.WaitAsync();
+        await _writers.WaitAsync(Timeout.InfiniteTimeSpan, CancellationToken.None);
         return new Releaser(_writers);
     }
 
-    private readonly SemaphoreSlim _writers = new(1, 1);
+    private readonly WriterQueue _writers = new();
 
-    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    private sealed class Releaser(WriterQueue queue) : IDisposable
     {
-        public void Dispose() => gate.Release();
+        public void Dispose() => queue.Release();
     }
 
     private async Task<DbConnection> OpenAsync()

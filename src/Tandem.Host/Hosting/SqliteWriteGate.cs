@@ -11,8 +11,8 @@ namespace Tandem.Host.Hosting;
 /// <summary>
 /// Queues this process's SQLite writers in memory, first come first served, instead of letting them poll for the
 /// database's single write lock. SQLite's busy handler sleeps between attempts, so under many concurrent writers the
-/// lock sat idle while everyone slept (orders waited about a second each at 30 in flight); with the queue the next
-/// writer starts the moment the previous one commits. A writer is a transaction or a statement that writes outside one.
+/// lock sat idle while everyone slept (orders waited about a second each at 30 in flight); with the queue
+/// (<see cref="WriterQueue"/>) the next writer runs on, on the committing thread, the moment the previous one commits. A writer is a transaction or a statement that writes outside one.
 /// Transactions begin <c>DEFERRED</c>; the gate is held from a transaction's first statement to its commit or rollback,
 /// and never past the connection's close, so the host's work before the first statement (EF Core preparing a
 /// <c>SaveChanges</c> batch, say) does not hold up other writers (docs/decisions/0018). Other processes on the same file
@@ -23,9 +23,10 @@ namespace Tandem.Host.Hosting;
 /// hold time summed over a second is the share of that second the file's single writer was busy. The counter
 /// <c>tandem.sqlite.write_lock.busy</c> splits that busy time by what the holder was doing
 /// (<c>tandem.sqlite.part</c>: <c>statements</c> running in SQLite, <c>commit</c>, or <c>host</c>, the process's own
-/// work between them); its rate is the file's utilisation, and what to shorten next.</para>
+/// work between them); its rate is the file's utilisation, and what to shorten next. The counter
+/// <c>tandem.sqlite.write_lock.handoff</c> is the time the lock lay free while a writer was queued for it.</para>
 /// </summary>
-internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTransactionInterceptor, IDbConnectionInterceptor, IDbCommandInterceptor, IDisposable
+internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTransactionInterceptor, IDbConnectionInterceptor, IDbCommandInterceptor
 {
     public const string MeterName = "Tandem.Database";
 
@@ -40,11 +41,14 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
     private static readonly Counter<double> Busy = Meter.CreateCounter<double>(
         "tandem.sqlite.write_lock.busy", "ms", "Time the SQLite file's single write lock was held, by part: statements, commit, host.");
 
+    private static readonly Counter<double> Handoffs = Meter.CreateCounter<double>(
+        "tandem.sqlite.write_lock.handoff", "ms", "Time the SQLite file's single write lock lay free while a writer was queued for it.");
+
     private readonly KeyValuePair<string, object?> _database = new("tandem.database", database);
     private readonly KeyValuePair<string, object?>[] _statements = [new("tandem.database", database), new("tandem.sqlite.part", "statements")];
     private readonly KeyValuePair<string, object?>[] _commit = [new("tandem.database", database), new("tandem.sqlite.part", "commit")];
     private readonly KeyValuePair<string, object?>[] _host = [new("tandem.database", database), new("tandem.sqlite.part", "host")];
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly WriterQueue _gate = new();
     private readonly ConditionalWeakTable<DbConnection, Holder> _holders = [];
 
     private sealed class Holder
@@ -57,8 +61,6 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
         public long InStatements;
         public long CommitSince;
     }
-
-    public void Dispose() => _gate.Dispose();
 
     private static DbConnection? ConnectionOf(TransactionEventData eventData) => eventData.Context?.Database.GetDbConnection();
 
@@ -337,6 +339,12 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
         if (Waits.Enabled)
         {
             Waits.Record(Stopwatch.GetElapsedTime(queued, holder.Since).TotalMilliseconds, _database);
+        }
+
+        // Queued before the previous holder let go: the lock lay free from that moment until now.
+        if (Handoffs.Enabled && _gate.HandedOverAt is var released and > 0 && released >= queued)
+        {
+            Handoffs.Add(Milliseconds(holder.Since - released), _database);
         }
     }
 

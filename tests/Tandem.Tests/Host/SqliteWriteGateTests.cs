@@ -18,6 +18,17 @@ public sealed class SqliteWriteGateTests(SqliteApp app) : ApiTest(app)
     public async Task A_transaction_holds_the_write_lock_from_its_first_statement_to_its_end_and_not_before()
     {
         var table = new ProbeTable($"gate_probe_{Guid.NewGuid():N}");
+        var handoffs = new System.Collections.Concurrent.ConcurrentBag<double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument is { Name: "tandem.sqlite.write_lock.handoff", Meter.Name: "Tandem.Database" })
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => handoffs.Add(value));
+        listener.Start();
         await using var setupScope = App.Services.CreateAsyncScope();
         var setup = setupScope.ServiceProvider.GetRequiredService<TandemDbContext>();
         await setup.Database.ExecuteSqlRawAsync(table.Create, Ct);
@@ -55,6 +66,10 @@ public sealed class SqliteWriteGateTests(SqliteApp app) : ApiTest(app)
                 await a.Database.ExecuteSqlRawAsync(table.Set, [read + 10], Ct);
                 await transaction.CommitAsync(Ct);
                 await waiting.WaitAsync(Patience, Ct);
+
+                // The waiting writer was handed the lock as A let go; how long it lay free in between is measured.
+                handoffs.ShouldNotBeEmpty();
+                handoffs.ShouldAllBe(ms => ms >= 0);
             }
 
             (await ValueAsync(setup, table)).ShouldBe(12);
