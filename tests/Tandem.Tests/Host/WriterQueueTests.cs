@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Tandem.Host.Hosting;
 
 namespace Tandem.Tests.Host;
@@ -144,6 +145,16 @@ public sealed class WriterQueueTests
         unguarded.ShouldBe(granted);
         queue.Waiting.ShouldBe(0);
         (await queue.WaitAsync(TimeSpan.Zero, Ct)).ShouldBeTrue("every grant was released");
+    }
+
+    [Fact]
+    public void The_host_keeps_one_worker_per_core_instead_of_hill_climbing()
+    {
+        // The host's own runtime settings (Tandem.Host.runtimeconfig.json, copied beside the tests).
+        var path = Path.Combine(AppContext.BaseDirectory, "Tandem.Host.runtimeconfig.json");
+        using var config = JsonDocument.Parse(File.ReadAllText(path));
+        config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties")
+            .GetProperty("System.Threading.ThreadPool.HillClimbing.Disable").GetBoolean().ShouldBeTrue();
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
