@@ -9,6 +9,8 @@ namespace Tandem.Host.Hosting;
 /// two-core machine the lock lay free for about 0.4 ms at every handover, a fifth of its time
 /// (docs/decisions/0020). The thread that let go carries on with its own work afterwards; the runtime itself stops
 /// such nesting from running a stack out, by queueing a continuation instead of running it when the stack is deep.
+/// So never let go while holding a <c>lock</c> (a monitor): the next writer would run inside it, and monitors are
+/// re-entrant on one thread.
 /// </summary>
 internal sealed class WriterQueue
 {

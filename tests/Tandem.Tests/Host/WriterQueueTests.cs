@@ -49,15 +49,14 @@ public sealed class WriterQueueTests
     {
         var queue = new WriterQueue();
         (await queue.WaitAsync(Patience, Ct)).ShouldBeTrue();
-        var ranOn = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handedOverAt = 0L;
-        var waiter = Task.Run(async () =>
-        {
-            (await queue.WaitAsync(Patience, Ct)).ShouldBeTrue();
-            handedOverAt = queue.HandedOverAt;
-            ranOn.SetResult(Environment.CurrentManagedThreadId);
-        }, Ct);
-        await WaitUntilAsync(() => queue.Waiting == 1);
+
+        // By the time WaitAsync returns its unfinished task, the queued writer is suspended on its turn; what runs when
+        // the turn comes is observed by a continuation that runs wherever the writer resumes.
+        var waiting = queue.WaitAsync(Patience, Ct);
+        waiting.IsCompleted.ShouldBeFalse();
+        var resumedOn = waiting.ContinueWith(
+            t => (Granted: t.Result, Thread: Environment.CurrentManagedThreadId, queue.HandedOverAt),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         var releasedOn = 0;
         var before = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -67,8 +66,9 @@ public sealed class WriterQueueTests
             queue.Release();
         }, Ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        (await ranOn.Task.WaitAsync(Patience, Ct)).ShouldBe(releasedOn);
-        await waiter;
+        var (granted, thread, handedOverAt) = await resumedOn.WaitAsync(Patience, Ct);
+        granted.ShouldBeTrue();
+        thread.ShouldBe(releasedOn);
         handedOverAt.ShouldBeGreaterThanOrEqualTo(before);
     }
 
