@@ -12,7 +12,8 @@ namespace Tandem.Host.Hosting;
 /// Queues this process's SQLite writers in memory, first come first served, instead of letting them poll for the
 /// database's single write lock. SQLite's busy handler sleeps between attempts, so under many concurrent writers the
 /// lock sat idle while everyone slept (orders waited about a second each at 30 in flight); with the queue
-/// (<see cref="WriterQueue"/>) the next writer runs on, on the committing thread, the moment the previous one commits. A writer is a transaction or a statement that writes outside one.
+/// (<see cref="WriterQueue"/>) the next writer runs on, on the committing thread, the moment the previous one commits.
+/// A writer is a transaction or a statement that writes outside one.
 /// Transactions begin <c>DEFERRED</c>; the gate is held from a transaction's first statement to its commit or rollback,
 /// and never past the connection's close, so the host's work before the first statement (EF Core preparing a
 /// <c>SaveChanges</c> batch, say) does not hold up other writers (docs/decisions/0018). Other processes on the same file
@@ -341,8 +342,8 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
             Waits.Record(Stopwatch.GetElapsedTime(queued, holder.Since).TotalMilliseconds, _database);
         }
 
-        // Queued before the previous holder let go: the lock lay free from that moment until now.
-        if (Handoffs.Enabled && _gate.HandedOverAt is var released and > 0 && released >= queued)
+        // Handed over by the previous holder (not taken free): the lock lay free from that moment until now.
+        if (Handoffs.Enabled && _gate.HandedOverAt is > 0 and var released)
         {
             Handoffs.Add(Milliseconds(holder.Since - released), _database);
         }
