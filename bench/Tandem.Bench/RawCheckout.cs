@@ -41,10 +41,20 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     private bool Postgres => _database.Provider == BenchProvider.Postgres;
 
-    public static Task<RawCheckout> OpenAsync(BenchDatabase database, HostProcess host, int busyTimeoutMs = 0)
+    /// <summary>
+    /// Opens the baseline on the host's database. It reuses compiled statements as the host does, because hand-written
+    /// ADO.NET at its fastest would prepare them too: Npgsql's automatic preparation on PostgreSQL, the statement
+    /// cache on SQLite (docs/decisions/0021). <paramref name="recompile"/> leaves both off, to see what they are worth.
+    /// </summary>
+    public static Task<RawCheckout> OpenAsync(BenchDatabase database, HostProcess host, int busyTimeoutMs = 0, bool recompile = false)
     {
+        if (database.Provider == BenchProvider.Sqlite && !recompile)
+        {
+            SqliteStatementCache.Install();
+        }
+
         var connectionString = database.Provider == BenchProvider.Postgres
-            ? database.ConnectionString
+            ? recompile ? database.ConnectionString : Database.WithAutoPrepare(database.ConnectionString)
             : new SqliteConnectionStringBuilder { DataSource = host.SqliteFile, Pooling = true, DefaultTimeout = 30 }.ToString();
         return Task.FromResult(new RawCheckout(database, connectionString) { BusyTimeoutMs = busyTimeoutMs });
     }

@@ -56,6 +56,11 @@ internal static class Database
         string sandboxConnectionString;
         if (provider == DatabaseProvider.Sqlite)
         {
+            if (configuration.GetValue("Tandem:Database:StatementCache", defaultValue: true))
+            {
+                SqliteStatementCache.Install();
+            }
+
             var dataDirectory = DataDirectory(configuration, environment);
             Directory.CreateDirectory(dataDirectory);
             connectionString = configuration.GetConnectionString("Tandem") is { Length: > 0 } cs && cs.Contains("Data Source", StringComparison.OrdinalIgnoreCase)
