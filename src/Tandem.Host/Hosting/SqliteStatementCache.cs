@@ -34,10 +34,12 @@ internal sealed class SqliteStatementCache : SqliteProviderDecorator
     /// <summary>Statements kept per connection. A checkout uses about fifty distinct texts; the whole host a few hundred.</summary>
     public const int Capacity = 256;
 
-    private static readonly Meter Meter = new(SqliteWriteGate.MeterName);
-
-    private static readonly Counter<long> Prepares = Meter.CreateCounter<long>(
+    private static readonly Counter<long> Prepares = SqliteWriteGate.Meter.CreateCounter<long>(
         "tandem.sqlite.statements.prepared", "{statement}", "Statements asked of SQLite; tagged by whether a kept one was reused.");
+
+    private static readonly KeyValuePair<string, object?> Hit = new("cache", "hit");
+
+    private static readonly KeyValuePair<string, object?> Miss = new("cache", "miss");
 
     private static readonly Lock InstallLock = new();
 
@@ -115,7 +117,7 @@ internal sealed class SqliteStatementCache : SqliteProviderDecorator
         var connection = Connection(db);
         if (connection.TryTake(sql, flags, out stmt, out var consumed))
         {
-            Prepares.Add(1, new KeyValuePair<string, object?>("cache", "hit"));
+            Prepares.Add(1, Hit);
             remain = sql[consumed..];
             return raw.SQLITE_OK;
         }
@@ -125,7 +127,7 @@ internal sealed class SqliteStatementCache : SqliteProviderDecorator
             : Inner.sqlite3_prepare_v2(db, sql, out stmt, out remain);
         if (rc == raw.SQLITE_OK && stmt != IntPtr.Zero)
         {
-            Prepares.Add(1, new KeyValuePair<string, object?>("cache", "miss"));
+            Prepares.Add(1, Miss);
             connection.Lend(stmt, sql, flags, sql.Length - remain.Length);
         }
 

@@ -31,7 +31,8 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
 {
     public const string MeterName = "Tandem.Database";
 
-    private static readonly Meter Meter = new(MeterName);
+    /// <summary>The meter of the SQLite files' telemetry, shared with <see cref="SqliteStatementCache"/>.</summary>
+    internal static readonly Meter Meter = new(MeterName);
 
     private static readonly Histogram<double> Waits = Meter.CreateHistogram<double>(
         "tandem.sqlite.write_lock.wait", "ms", "How long a writer queued for the SQLite file's single write lock.");

@@ -174,11 +174,13 @@ public sealed class SqliteStatementCacheTests : IDisposable
         Execute(connection, "INSERT INTO t (id, name) VALUES (10, 'bbbb'), (11, 'a')");
         const string Sql = "SELECT name FROM t WHERE id >= 10 ORDER BY name COLLATE by_length LIMIT 1";
         Scalar(connection, Sql).ShouldBe("a");
+        var before = SqliteStatementCache.StatisticsOf(connection)!.Value;
 
         connection.Close();
         connection.Open();
         connection.CreateCollation("by_length", (x, y) => y.Length.CompareTo(x.Length));
         Scalar(connection, Sql).ShouldBe("bbbb");
+        (SqliteStatementCache.StatisticsOf(connection)!.Value.Recompiled - before.Recompiled).ShouldBe(0, "nothing expired the kept statement");
     }
 
     [Fact]
@@ -209,14 +211,15 @@ public sealed class SqliteStatementCacheTests : IDisposable
         using (var connection = new SqliteConnection(connectionString))
         {
             connection.Open();
-            Execute(connection, "CREATE TABLE x (v INTEGER)");
+            Execute(connection, "PRAGMA journal_mode=WAL; CREATE TABLE x (v INTEGER)");
             Scalar(connection, "SELECT count(*) FROM x").ShouldBe(0L);
             SqliteStatementCache.StatisticsOf(connection)!.Value.Kept.ShouldBeGreaterThan(0);
         }
 
-        // Clearing the pool closes the native connection; SQLite's close_v2 would leave it a zombie (and the file
-        // locked) if any statement were still unfinalized.
+        // Clearing the pool closes the native connection. The last connection of a WAL file to close checkpoints it and
+        // deletes the WAL; with any statement still unfinalized, close_v2 leaves a zombie that stays open instead.
         SqliteConnection.ClearPool(new SqliteConnection(connectionString));
+        File.Exists(file + "-wal").ShouldBeFalse("the native connection closed for real");
         using (var fresh = new SqliteConnection(connectionString))
         {
             fresh.Open();
