@@ -16,9 +16,10 @@ namespace Tandem.Kernel.Idempotency;
 
 /// <summary>
 /// The <c>Idempotency-Key</c> contract of API.md as an endpoint filter. The filter owns the request's
-/// transaction: it looks the key up (an earlier answer is replayed), begins the transaction, records the key as
-/// running in it, runs the handler (whose units of work join it through savepoints), executes the answer into a
-/// buffer, stores the answer under the key, commits key and effect together, and only then sends the answer.
+/// transaction: it begins the transaction, records the key as running in it (when the key's primary key refuses
+/// that, an earlier request used the key: it is looked up, and its answer replayed), runs the handler (whose units of
+/// work join it through savepoints), executes the answer into a buffer, stores the answer under the key, commits key
+/// and effect together, and only then sends the answer.
 /// A retry while the first request runs is told <c>idempotency_key_in_use</c> at once when it reaches the same host;
 /// on another host the key's primary key makes it wait for the first to end and then get its answer. Recording the
 /// key in the effect's own transaction (rather than as a lease committed first) saves a commit per request, which on
@@ -53,7 +54,9 @@ internal sealed class IdempotencyFilter : IEndpointFilter
 
         for (var attempt = 0; ; attempt++)
         {
-            var earlier = await keys.LookUpAsync(scope, key, hash, CancellationToken.None);
+            // Nearly every key is new, so the first attempt records it without reading first; only when the primary
+            // key refuses it (an earlier request with this key) is the earlier one read and decided on.
+            var earlier = attempt == 0 ? null : await keys.LookUpAsync(scope, key, hash, CancellationToken.None);
             switch (earlier?.Outcome)
             {
                 case ClaimOutcome.Reused:
@@ -67,7 +70,7 @@ internal sealed class IdempotencyFilter : IEndpointFilter
             }
 
             // A request with this key still running in this host; on another host the primary key decides below.
-            if (attempt >= 5 || !running.TryEnter(scope, key))
+            if (attempt >= 6 || !running.TryEnter(scope, key))
             {
                 return InUse();
             }

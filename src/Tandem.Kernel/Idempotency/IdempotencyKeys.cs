@@ -34,6 +34,7 @@ internal sealed class IdempotencyKeys(TandemDbContext db, TimeProvider clock, IO
     /// <summary>
     /// What an earlier request with this key means for a new one: null when there is none (or it expired and was
     /// removed), so the caller may run and record the key in its own transaction (<see cref="AddRunningAsync"/>).
+    /// The filter asks only after the key's primary key refused a new record.
     /// </summary>
     public async Task<Claim?> LookUpAsync(string scope, string key, string hash, CancellationToken ct)
     {
@@ -75,12 +76,18 @@ internal sealed class IdempotencyKeys(TandemDbContext db, TimeProvider clock, IO
             ExpiresAt = now + options.Value.Retention,
         };
         Records.Add(record);
+
+        // The key is the transaction's first statement and a failure rolls the whole transaction back, so EF Core's
+        // savepoint around the save would only add two statements to every keyed request.
+        var autoSavepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
         try
         {
             await db.SaveChangesAsync(ct);
         }
         finally
         {
+            db.Database.AutoSavepointsEnabled = autoSavepoints;
             db.Entry(record).State = EntityState.Detached;
         }
     }
