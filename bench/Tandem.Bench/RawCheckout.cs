@@ -17,10 +17,15 @@ namespace Tandem.Bench;
 /// <para>Placing, one transaction: read the products; per line in product-id order one conditional
 /// <c>UPDATE stock SET reserved = reserved + q WHERE on_hand - reserved &gt;= q</c>; read the levels back; a
 /// <c>StockChanged</c> outbox row per line; the order, its lines (with a pickup code unique among the store's
-/// open orders) and the <c>OrderPlaced</c> outbox row.</para>
-/// <para>Paying, two transactions as with any provider: start the payment (insert it pending, point the order at
-/// it, version-checked); then apply the provider's approval (record the notification id, the payment succeeds,
-/// the order becomes paid with a version check, the <c>OrderPaid</c> outbox row).</para>
+/// open orders), the <c>OrderPlaced</c> outbox row, and the request's Idempotency-Key with its answer.</para>
+/// <para>Paying, three transactions as with any provider: start the payment (insert it pending, point the order at
+/// it, version-checked, the key with its provisional answer); then apply the provider's approval (record the
+/// notification id, the payment succeeds, the order becomes paid with a version check, the <c>OrderPaid</c> outbox
+/// row); then store the request's final answer under its key.</para>
+/// <para>The keys are Tandem's work as much as the order: API.md has every unsafe request take one, and the issue
+/// has it recorded in the same transaction as the effect it guards. Each is written as cheaply as that allows:
+/// inserted once, with its answer, at the end of the transaction (a duplicate request on another host then fails
+/// at the primary key and its transaction rolls back).</para>
 /// Not included, because they are the fake provider's own books or HTTP hops rather than Tandem's work: the
 /// sandbox's payment and notification tables and its two signed callbacks.
 /// </summary>
@@ -46,7 +51,7 @@ internal sealed class RawCheckout : IAsyncDisposable
     /// ADO.NET at its fastest would prepare them too: Npgsql's automatic preparation on PostgreSQL, the statement
     /// cache on SQLite (docs/decisions/0021). <paramref name="recompile"/> leaves both off, to see what they are worth.
     /// </summary>
-    public static Task<RawCheckout> OpenAsync(BenchDatabase database, HostProcess host, int busyTimeoutMs = 0, bool recompile = false)
+    public static Task<RawCheckout> OpenAsync(BenchDatabase database, HostProcess host, int busyTimeoutMs = 0, bool recompile = false, bool withoutKeys = false)
     {
         if (database.Provider == BenchProvider.Sqlite && !recompile)
         {
@@ -56,7 +61,7 @@ internal sealed class RawCheckout : IAsyncDisposable
         var connectionString = database.Provider == BenchProvider.Postgres
             ? recompile ? database.ConnectionString : Database.WithAutoPrepare(database.ConnectionString)
             : new SqliteConnectionStringBuilder { DataSource = host.SqliteFile, Pooling = true, DefaultTimeout = 30 }.ToString();
-        return Task.FromResult(new RawCheckout(database, connectionString) { BusyTimeoutMs = busyTimeoutMs });
+        return Task.FromResult(new RawCheckout(database, connectionString) { BusyTimeoutMs = busyTimeoutMs, WithoutKeys = withoutKeys });
     }
 
     public ValueTask DisposeAsync()
@@ -99,12 +104,14 @@ internal sealed class RawCheckout : IAsyncDisposable
                     return;
                 }
 
-                var paymentId = await StartPaymentAsync(placed.Value.OrderId, placed.Value.Total, merchantId, order.Consumer);
+                var (paymentId, key) = await StartPaymentAsync(placed.Value.OrderId, placed.Value.Total, merchantId, order.Consumer);
                 if (!await ApplyApprovalAsync(placed.Value.OrderId, paymentId, storeId, merchantId, order.Consumer, placed.Value.Total))
                 {
                     errors.Add("order no longer awaiting payment");
                     return;
                 }
+
+                await AnswerPaymentAsync(key, paymentId, placed.Value.OrderId);
 
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
@@ -264,6 +271,30 @@ internal sealed class RawCheckout : IAsyncDisposable
                 fulfillment = "pickup",
                 reservationExpiresAt = now.AddMinutes(15),
             });
+            await KeyAsync(connection, transaction, new RequestKey(consumerId, "POST /api/v1/orders", new
+            {
+                storeId,
+                lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }),
+                fulfillment = new { type = "pickup" },
+            }), Completed, now, 201, new
+            {
+                orderId,
+                status = "awaiting_payment",
+                merchantId,
+                storeId,
+                fulfillment = new { type = "pickup" },
+                lines = sorted.Select(l => new
+                {
+                    productId = l.ProductId,
+                    name = names[l.ProductId].Name,
+                    quantity = l.Quantity,
+                    unitPrice = new { amount = names[l.ProductId].Price, currency = "CNY" },
+                }),
+                subtotal = new { amount = total, currency = "CNY" },
+                total = new { amount = total, currency = "CNY" },
+                createdAt = now,
+                reservationExpiresAt = now.AddMinutes(15),
+            }, $"/api/v1/orders/{orderId}");
             try
             {
                 await transaction.CommitAsync();
@@ -278,7 +309,7 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     // ---------- paying ----------
 
-    private async Task<Guid> StartPaymentAsync(Guid orderId, long total, Guid merchantId, Guid consumerId)
+    private async Task<(Guid PaymentId, RequestKey Key)> StartPaymentAsync(Guid orderId, long total, Guid merchantId, Guid consumerId)
     {
         await using var connection = await OpenAsync();
         using var writer = await WriterAsync();
@@ -317,9 +348,44 @@ internal sealed class RawCheckout : IAsyncDisposable
             }
         }
 
+        // The provider is called after this commit; the key says so (a retry meanwhile finds it committed, not done).
+        var key = new RequestKey(consumerId, $"POST /api/v1/orders/{orderId}/pay", new { method = "sandbox" });
+        await KeyAsync(connection, transaction, key, Committed, now, 200, PaymentAnswer(paymentId, orderId, "pending"), location: null);
         await transaction.CommitAsync();
-        return paymentId;
+        return (paymentId, key);
     }
+
+    /// <summary>The pay request's final answer under its key, once the provider has answered: a transaction of its own.</summary>
+    private async Task AnswerPaymentAsync(RequestKey key, Guid paymentId, Guid orderId)
+    {
+        if (WithoutKeys)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync();
+        using var writer = await WriterAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var update = Command(connection, transaction,
+            $"UPDATE {_table("kernel_idempotency_keys")} SET \"State\" = @state, \"LeaseExpiresAt\" = @lease, \"ResponseStatus\" = 200, " +
+            "\"ResponseContentType\" = @type, \"ResponseLocation\" = NULL, \"ResponseBody\" = @body WHERE \"Scope\" = @scope AND \"Key\" = @key AND \"LeaseToken\" = @token");
+        Add(update, "@state", Completed);
+        Add(update, "@lease", TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(2));
+        Add(update, "@type", JsonContentType);
+        Add(update, "@body", JsonSerializer.SerializeToUtf8Bytes(PaymentAnswer(paymentId, orderId, "succeeded"), JsonSerializerOptions.Web));
+        Add(update, "@scope", key.Scope);
+        Add(update, "@key", key.Key);
+        Add(update, "@token", key.Token);
+        if (await update.ExecuteNonQueryAsync() != 1)
+        {
+            throw new InvalidOperationException("The payment's Idempotency-Key was lost.");
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private static object PaymentAnswer(Guid paymentId, Guid orderId, string status) =>
+        new { paymentId, orderId, status, method = "sandbox" };
 
     private async Task<bool> ApplyApprovalAsync(Guid orderId, Guid paymentId, Guid storeId, Guid merchantId, Guid consumerId, long total)
     {
@@ -418,6 +484,49 @@ internal sealed class RawCheckout : IAsyncDisposable
         await insert.ExecuteNonQueryAsync();
     }
 
+    private const int Committed = 2;
+    private const int Completed = 3;
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    /// <summary>A request's Idempotency-Key as the host scopes it (caller, method and path), with the hash of its body.</summary>
+    private sealed record RequestKey(Guid Caller, string Route, object Body)
+    {
+        public string Scope { get; } = $"{Caller} {Route}";
+
+        public string Key { get; } = Guid.NewGuid().ToString();
+
+        public Guid Token { get; } = Guid.NewGuid();
+
+        public string Hash { get; } = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(Body, JsonSerializerOptions.Web)));
+    }
+
+    /// <summary>Records the key with its answer in the effect's transaction (nothing, with <see cref="WithoutKeys"/>).</summary>
+    private async Task KeyAsync(DbConnection connection, DbTransaction transaction, RequestKey key, int state, DateTime now, int status, object answer, string? location)
+    {
+        if (WithoutKeys)
+        {
+            return;
+        }
+
+        await using var insert = Command(connection, transaction,
+            $"INSERT INTO {_table("kernel_idempotency_keys")} (\"Scope\", \"Key\", \"RequestHash\", \"State\", \"LeaseToken\", \"LeaseExpiresAt\", \"CreatedAt\", \"ExpiresAt\", " +
+            "\"ResponseStatus\", \"ResponseContentType\", \"ResponseLocation\", \"ResponseBody\") " +
+            "VALUES (@scope, @key, @hash, @state, @token, @lease, @now, @expires, @status, @type, @location, @body)");
+        Add(insert, "@scope", key.Scope);
+        Add(insert, "@key", key.Key);
+        Add(insert, "@hash", key.Hash);
+        Add(insert, "@state", state);
+        Add(insert, "@token", key.Token);
+        Add(insert, "@lease", now.AddMinutes(2));
+        Add(insert, "@now", now);
+        Add(insert, "@expires", now.AddHours(24));
+        Add(insert, "@status", status);
+        Add(insert, "@type", JsonContentType);
+        Add(insert, "@location", (object?)location ?? DBNull.Value);
+        Add(insert, "@body", JsonSerializer.SerializeToUtf8Bytes(answer, JsonSerializerOptions.Web));
+        await insert.ExecuteNonQueryAsync();
+    }
+
     /// <summary>
     /// SQLite has one writer: like the host (SqliteWriteGate), the baseline queues its writers in memory with the same
     /// <see cref="WriterQueue"/>, which hands the lock to the next writer on the thread that lets go. No-op on PostgreSQL.
@@ -456,6 +565,9 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     /// <summary><c>PRAGMA busy_timeout</c> for raw SQLite connections; 0 leaves the client's default (as the host has it).</summary>
     public int BusyTimeoutMs { get; init; }
+
+    /// <summary>Leaves the Idempotency-Keys out, as the baseline did before (<c>checkout --raw-without-keys</c>), to compare.</summary>
+    public bool WithoutKeys { get; init; }
 
     private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
     {

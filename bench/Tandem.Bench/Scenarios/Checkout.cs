@@ -15,7 +15,7 @@ internal sealed class Checkout : IScenario
 {
     public string Name => "checkout";
 
-    public string Description => "consumers place and pay pickup orders over HTTP vs the same work in raw ADO.NET [--provider sqlite|postgres] [--orders N] [--warmup N] [--concurrency N] [--place-only] [--raw-busy-timeout MS] [--raw-recompile] [--rounds N]";
+    public string Description => "consumers place and pay pickup orders over HTTP vs the same work in raw ADO.NET [--provider sqlite|postgres] [--orders N] [--warmup N] [--concurrency N] [--place-only] [--raw-busy-timeout MS] [--raw-recompile] [--raw-without-keys] [--rounds N]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -27,7 +27,8 @@ internal sealed class Checkout : IScenario
             WarmUp: int.Parse(Stats.Option(args, "--warmup", "6000"), CultureInfo.InvariantCulture),
             SqliteBusyTimeoutMs: int.Parse(Stats.Option(args, "--raw-busy-timeout", "0"), CultureInfo.InvariantCulture),
             PlaceOnly: args.Contains("--place-only"),
-            RawRecompile: args.Contains("--raw-recompile"));
+            RawRecompile: args.Contains("--raw-recompile"),
+            RawWithoutKeys: args.Contains("--raw-without-keys"));
         var rounds = int.Parse(Stats.Option(args, "--rounds", "1"), CultureInfo.InvariantCulture);
 
         // On a shared machine the disk and the neighbours change from minute to minute, and the raw baseline waits on
@@ -75,7 +76,7 @@ internal sealed class Checkout : IScenario
 
     private static double Median(List<Row> rows, Func<Row, double> value) => Stats.Percentile([.. rows.Select(value)], 50);
 
-    internal sealed record Settings(int Orders, int Concurrency, int Consumers, int Products, int WarmUp, int SqliteBusyTimeoutMs, bool PlaceOnly, bool RawRecompile);
+    internal sealed record Settings(int Orders, int Concurrency, int Consumers, int Products, int WarmUp, int SqliteBusyTimeoutMs, bool PlaceOnly, bool RawRecompile, bool RawWithoutKeys);
 
     private sealed record Row(string Provider, string Path, int Orders, int Errors, double Throughput, double P50, double P99, double? CpuPerOrder)
     {
@@ -109,7 +110,7 @@ internal sealed class Checkout : IScenario
         // The baseline runs on the same database while the host sits idle (its dispatcher finds nothing to do: the
         // baseline's outbox rows are written as handed out), and the two take turns in slices: this machine's speed
         // changes from minute to minute, and measured minutes apart the same build's ratio ranged from 0.34 to 0.54.
-        await using var raw = await RawCheckout.OpenAsync(database, host, settings.SqliteBusyTimeoutMs, settings.RawRecompile);
+        await using var raw = await RawCheckout.OpenAsync(database, host, settings.SqliteBusyTimeoutMs, settings.RawRecompile, settings.RawWithoutKeys);
         var consumerIds = consumers.Select(c => c.Id).ToList();
         await RunApiAsync(api, store, products, consumers, settings.WarmUp, settings.Concurrency, seed: 1, settings.PlaceOnly);
         await raw.WaitForOutboxAsync(TimeSpan.FromMinutes(1));
