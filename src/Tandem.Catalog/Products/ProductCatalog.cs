@@ -20,10 +20,18 @@ internal sealed class ProductCatalog(TandemDbContext db) : IProductCatalog
             return new Dictionary<Guid, ProductInfo>();
         }
 
-        var ids = productIds.Distinct().ToList();
-        var products = await db.Set<Product>().AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(ct);
-        return products.ToDictionary(p => p.Id, p => p.ToInfo());
+        var products = new Dictionary<Guid, ProductInfo>();
+        await foreach (var product in ProductsByIds.For(db)(db, [.. productIds.Distinct()]).WithCancellation(ct))
+        {
+            products[product.Id] = product.ToInfo();
+        }
+
+        return products;
     }
+
+    // Compiled once: every order placed reads its products (docs/decisions/0022).
+    private static readonly CompiledQuery<Func<TandemDbContext, Guid[], IAsyncEnumerable<Product>>> ProductsByIds = new(() =>
+        EF.CompileAsyncQuery((TandemDbContext db, Guid[] ids) => db.Set<Product>().AsNoTracking().Where(p => ids.Contains(p.Id))));
 
     public async Task<ProductInfo?> FindByGtinAsync(Guid merchantId, Gtin gtin, CancellationToken ct)
     {

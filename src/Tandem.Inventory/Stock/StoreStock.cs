@@ -345,12 +345,20 @@ internal sealed class StoreStock(
             return [];
         }
 
-        var ids = productIds.Distinct().ToList();
-        return await Items.AsNoTracking()
-            .Where(s => s.StoreId == storeId && ids.Contains(s.ProductId))
-            .Select(s => new StockLevel(s.StoreId, s.ProductId, s.OnHand, s.Reserved, s.Blocked))
-            .ToDictionaryAsync(l => l.ProductId, ct);
+        var levels = new Dictionary<Guid, StockLevel>();
+        await foreach (var level in LevelsByIds.For(db)(db, storeId, [.. productIds.Distinct()]).WithCancellation(ct))
+        {
+            levels[level.ProductId] = level;
+        }
+
+        return levels;
     }
+
+    // Compiled once: every order placed reads its stock levels first (docs/decisions/0022).
+    private static readonly CompiledQuery<Func<TandemDbContext, Guid, Guid[], IAsyncEnumerable<StockLevel>>> LevelsByIds = new(() =>
+        EF.CompileAsyncQuery((TandemDbContext db, Guid storeId, Guid[] ids) => db.Set<StockItem>().AsNoTracking()
+            .Where(s => s.StoreId == storeId && ids.Contains(s.ProductId))
+            .Select(s => new StockLevel(s.StoreId, s.ProductId, s.OnHand, s.Reserved, s.Blocked))));
 
     /// <summary>
     /// Reads back the rows just changed (this transaction holds their locks, so they are exactly as it left them)

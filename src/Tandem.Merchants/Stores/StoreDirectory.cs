@@ -7,9 +7,14 @@ namespace Tandem.Merchants.Stores;
 
 internal sealed class StoreDirectory(TandemDbContext db, StoreSearch search) : IStoreDirectory
 {
+    // Compiled once: every order placed looks its store up (docs/decisions/0022).
+    private static readonly CompiledQuery<Func<TandemDbContext, Guid, CancellationToken, Task<Store?>>> StoreById = new(() =>
+        EF.CompileAsyncQuery((TandemDbContext db, Guid storeId, CancellationToken ct) =>
+            db.Set<Store>().AsNoTracking().FirstOrDefault(s => s.Id == storeId)));
+
     public async Task<StoreInfo?> FindAsync(Guid storeId, CancellationToken ct)
     {
-        var store = await db.Set<Store>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == storeId, ct);
+        var store = await StoreById.For(db)(db, storeId, ct);
         return store?.ToInfo();
     }
 

@@ -19,6 +19,11 @@ internal sealed class OrderAccess(TandemDbContext db, IMerchantAccess merchants)
 {
     public IQueryable<Order> Orders => db.Set<Order>().Include(o => o.Lines);
 
+    // Compiled once: every payment and every look at an order by its consumer starts here (docs/decisions/0022).
+    private static readonly CompiledQuery<Func<TandemDbContext, Guid, Guid, CancellationToken, Task<Order?>>> ConsumerOrder = new(() =>
+        EF.CompileAsyncQuery((TandemDbContext db, Guid orderId, Guid consumerId, CancellationToken ct) =>
+            db.Set<Order>().Include(o => o.Lines).SingleOrDefault(o => o.Id == orderId && o.ConsumerId == consumerId)));
+
     public async Task<(OrderForCaller? Found, ProblemHttpResult? Problem)> LoadAsync(Guid orderId, ClaimsPrincipal user, CancellationToken ct)
     {
         var order = await Orders.SingleOrDefaultAsync(o => o.Id == orderId, ct);
@@ -59,7 +64,7 @@ internal sealed class OrderAccess(TandemDbContext db, IMerchantAccess merchants)
     public async Task<(Order? Order, ProblemHttpResult? Problem)> LoadForConsumerAsync(Guid orderId, ClaimsPrincipal user, CancellationToken ct)
     {
         var userId = user.RequiredUserId();
-        var order = await Orders.SingleOrDefaultAsync(o => o.Id == orderId && o.ConsumerId == userId, ct);
+        var order = await ConsumerOrder.For(db)(db, orderId, userId, ct);
         return order is null ? (null, NotFound()) : (order, null);
     }
 

@@ -61,8 +61,13 @@ internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecyc
             return tracked;
         }
 
-        return await db.Set<Order>().Include(o => o.Lines).SingleOrDefaultAsync(o => o.Id == orderId, ct);
+        return await OrderWithLines.For(db)(db, orderId, ct);
     }
+
+    // Compiled once: every provider notification loads its order (docs/decisions/0022).
+    private static readonly CompiledQuery<Func<TandemDbContext, Guid, CancellationToken, Task<Order?>>> OrderWithLines = new(() =>
+        EF.CompileAsyncQuery((TandemDbContext db, Guid orderId, CancellationToken ct) =>
+            db.Set<Order>().Include(o => o.Lines).SingleOrDefault(o => o.Id == orderId)));
 
     public async Task PaymentStatusChangedAsync(PaymentOutcome outcome, CancellationToken ct)
     {

@@ -48,8 +48,12 @@ internal sealed partial class PaymentService(
         return await StatusAsync(paymentId, ct);
     }
 
-    public async Task<PaymentStatus> StatusAsync(Guid paymentId, CancellationToken ct) =>
-        await db.Set<Payment>().AsNoTracking().Where(p => p.Id == paymentId).Select(p => p.Status).SingleAsync(ct);
+    public Task<PaymentStatus> StatusAsync(Guid paymentId, CancellationToken ct) => StatusById.For(db)(db, paymentId, ct);
+
+    // Compiled once: every payment answers with its status (docs/decisions/0022).
+    private static readonly CompiledQuery<Func<TandemDbContext, Guid, CancellationToken, Task<PaymentStatus>>> StatusById = new(() =>
+        EF.CompileAsyncQuery((TandemDbContext db, Guid paymentId, CancellationToken ct) =>
+            db.Set<Payment>().AsNoTracking().Where(p => p.Id == paymentId).Select(p => p.Status).Single()));
 
     public async Task<PaymentStatus?> RequestRefundAsync(Guid paymentId, string reason, CancellationToken ct)
     {

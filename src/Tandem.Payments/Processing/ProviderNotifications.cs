@@ -24,6 +24,10 @@ internal enum NotificationResult
 /// </summary>
 internal sealed class ProviderNotifications(TandemDbContext db, PaymentService payments, IPaymentOutcomeHandler outcomes, TimeProvider clock)
 {
+    // Compiled once: every provider notification loads its payment (docs/decisions/0022).
+    private static readonly CompiledQuery<Func<TandemDbContext, Guid, CancellationToken, Task<Payment?>>> PaymentById = new(() =>
+        EF.CompileAsyncQuery((TandemDbContext db, Guid paymentId, CancellationToken ct) => db.Set<Payment>().SingleOrDefault(p => p.Id == paymentId)));
+
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>Applies the notification; afterwards carries out a refund it decided (an approval nobody waits for any more).</summary>
@@ -43,7 +47,7 @@ internal sealed class ProviderNotifications(TandemDbContext db, PaymentService p
         // Reads come before the transaction, which on SQLite holds the one write lock. Every write below is guarded (the
         // notification's key, the payment's and the order's versions), so a change in between fails the save and the
         // attempt runs again from here.
-        var payment = await db.Set<Payment>().SingleOrDefaultAsync(p => p.Id == notification.PaymentId, ct);
+        var payment = await PaymentById.For(db)(db, notification.PaymentId, ct);
         if (payment is not null && payment.Money != notification.Amount)
         {
             // Not recorded as processed: a corrected notification may follow.
