@@ -29,7 +29,7 @@ internal sealed class ProductCatalog(TandemDbContext db) : IProductCatalog
         return products;
     }
 
-    // Compiled once: every order placed reads its products (docs/decisions/0022).
+    // Compiled once per model: every order placed reads its products (docs/decisions/0022).
     private static readonly CompiledQuery<Func<TandemDbContext, Guid[], IAsyncEnumerable<Product>>> ProductsByIds = new(() =>
         EF.CompileAsyncQuery((TandemDbContext db, Guid[] ids) => db.Set<Product>().AsNoTracking().Where(p => ids.Contains(p.Id))));
 

@@ -354,7 +354,7 @@ internal sealed class StoreStock(
         return levels;
     }
 
-    // Compiled once: every order placed reads its stock levels first (docs/decisions/0022).
+    // Compiled once per model: every order placed reads its stock levels first (docs/decisions/0022).
     private static readonly CompiledQuery<Func<TandemDbContext, Guid, Guid[], IAsyncEnumerable<StockLevel>>> LevelsByIds = new(() =>
         EF.CompileAsyncQuery((TandemDbContext db, Guid storeId, Guid[] ids) => db.Set<StockItem>().AsNoTracking()
             .Where(s => s.StoreId == storeId && ids.Contains(s.ProductId))

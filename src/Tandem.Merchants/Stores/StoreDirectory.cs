@@ -7,7 +7,7 @@ namespace Tandem.Merchants.Stores;
 
 internal sealed class StoreDirectory(TandemDbContext db, StoreSearch search) : IStoreDirectory
 {
-    // Compiled once: every order placed looks its store up (docs/decisions/0022).
+    // Compiled once per model: every order placed looks its store up (docs/decisions/0022).
     private static readonly CompiledQuery<Func<TandemDbContext, Guid, CancellationToken, Task<Store?>>> StoreById = new(() =>
         EF.CompileAsyncQuery((TandemDbContext db, Guid storeId, CancellationToken ct) =>
             db.Set<Store>().AsNoTracking().FirstOrDefault(s => s.Id == storeId)));

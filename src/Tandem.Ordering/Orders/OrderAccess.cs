@@ -19,7 +19,7 @@ internal sealed class OrderAccess(TandemDbContext db, IMerchantAccess merchants)
 {
     public IQueryable<Order> Orders => db.Set<Order>().Include(o => o.Lines);
 
-    // Compiled once: every payment and every look at an order by its consumer starts here (docs/decisions/0022).
+    // Compiled once per model: every payment and every look at an order by its consumer starts here (docs/decisions/0022).
     private static readonly CompiledQuery<Func<TandemDbContext, Guid, Guid, CancellationToken, Task<Order?>>> ConsumerOrder = new(() =>
         EF.CompileAsyncQuery((TandemDbContext db, Guid orderId, Guid consumerId, CancellationToken ct) =>
             db.Set<Order>().Include(o => o.Lines).SingleOrDefault(o => o.Id == orderId && o.ConsumerId == consumerId)));

@@ -64,7 +64,7 @@ internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecyc
         return await OrderWithLines.For(db)(db, orderId, ct);
     }
 
-    // Compiled once: every provider notification loads its order (docs/decisions/0022).
+    // Compiled once per model: every provider notification loads its order (docs/decisions/0022).
     private static readonly CompiledQuery<Func<TandemDbContext, Guid, CancellationToken, Task<Order?>>> OrderWithLines = new(() =>
         EF.CompileAsyncQuery((TandemDbContext db, Guid orderId, CancellationToken ct) =>
             db.Set<Order>().Include(o => o.Lines).SingleOrDefault(o => o.Id == orderId)));

@@ -50,7 +50,7 @@ internal sealed partial class PaymentService(
 
     public Task<PaymentStatus> StatusAsync(Guid paymentId, CancellationToken ct) => StatusById.For(db)(db, paymentId, ct);
 
-    // Compiled once: every payment answers with its status (docs/decisions/0022).
+    // Compiled once per model: every payment answers with its status (docs/decisions/0022).
     private static readonly CompiledQuery<Func<TandemDbContext, Guid, CancellationToken, Task<PaymentStatus>>> StatusById = new(() =>
         EF.CompileAsyncQuery((TandemDbContext db, Guid paymentId, CancellationToken ct) =>
             db.Set<Payment>().AsNoTracking().Where(p => p.Id == paymentId).Select(p => p.Status).Single()));

@@ -24,7 +24,7 @@ internal enum NotificationResult
 /// </summary>
 internal sealed class ProviderNotifications(TandemDbContext db, PaymentService payments, IPaymentOutcomeHandler outcomes, TimeProvider clock)
 {
-    // Compiled once: every provider notification loads its payment (docs/decisions/0022).
+    // Compiled once per model: every provider notification loads its payment (docs/decisions/0022).
     private static readonly CompiledQuery<Func<TandemDbContext, Guid, CancellationToken, Task<Payment?>>> PaymentById = new(() =>
         EF.CompileAsyncQuery((TandemDbContext db, Guid paymentId, CancellationToken ct) => db.Set<Payment>().SingleOrDefault(p => p.Id == paymentId)));
 
