@@ -88,7 +88,7 @@ internal static class Database
         }
 
         AddContext<TandemDbContext>(services, provider, connectionString, database: "tandem", historySchema: null,
-            (sp, options) => ModuleModels.WithModules(options, sp.GetServices<IModuleModel>()));
+            (sp, options) => ModuleModels.WithModules(options, sp.GetServices<IModuleModel>()).AddInterceptors(DeferredTransactionGuard.Instance));
         // The sandbox's books: on SQLite another file, with its own single writer and so its own gate.
         AddContext<SandboxDbContext>(services, provider, sandboxConnectionString, database: "sandbox", historySchema: SandboxDbContext.Schema);
         services.AddSingleton(new DatabaseInfo(provider, connectionString, sandboxConnectionString));

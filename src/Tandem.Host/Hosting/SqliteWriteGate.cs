@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Tandem.Kernel.Persistence;
 
 namespace Tandem.Host.Hosting;
 
@@ -245,13 +246,7 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
 
     private static bool IsLoneWrite(DbCommand command) => command.Transaction is null && command.Connection is not null && IsWrite(command);
 
-    private static bool IsWrite(DbCommand command)
-    {
-        var text = command.CommandText.AsSpan().TrimStart();
-        return text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)
-            || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
-            || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase);
-    }
+    private static bool IsWrite(DbCommand command) => SqlStatements.IsWrite(command);
 
     // A statement has finished (for a reader: its rows are read); a lone write also ends its hold.
     private void ExitLoneWrite(DbCommand command)

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tandem.Kernel.Http;
@@ -16,10 +15,11 @@ namespace Tandem.Kernel.Idempotency;
 
 /// <summary>
 /// The <c>Idempotency-Key</c> contract of API.md as an endpoint filter. The filter owns the request's
-/// transaction: it begins the transaction, records the key as running in it (when the key's primary key refuses
-/// that, an earlier request used the key: it is looked up, and its answer replayed), runs the handler (whose units of
-/// work join it through savepoints), executes the answer into a buffer, stores the answer under the key, commits key
-/// and effect together, and only then sends the answer.
+/// transaction: it runs the handler, whose first write begins the transaction (<see cref="TandemDbContext.DeferTransaction"/>:
+/// the reads before it run outside) and whose later units of work join it through savepoints; then it executes the
+/// answer into a buffer, records key and answer in the transaction, commits key and effect together, and only then
+/// sends the answer. When the key's primary key refuses the record, an earlier request used the key: the effect rolls
+/// back, the earlier request is looked up, and its answer replayed.
 /// A retry while the first request runs is told <c>idempotency_key_in_use</c> at once when it reaches the same host;
 /// on another host the key's primary key makes it wait for the first to end and then get its answer. Recording the
 /// key in the effect's own transaction (rather than as a lease committed first) saves a commit per request, which on
@@ -48,7 +48,6 @@ internal sealed class IdempotencyFilter : IEndpointFilter
         var keys = services.GetRequiredService<IdempotencyKeys>();
         var running = services.GetRequiredService<RunningKeys>();
         var db = services.GetRequiredService<TandemDbContext>();
-        var ct = http.RequestAborted;
         var scope = ScopeOf(http);
         var hash = await FingerprintAsync(http, context.Arguments, services);
 
@@ -79,7 +78,7 @@ internal sealed class IdempotencyFilter : IEndpointFilter
             {
                 // Claimed means an earlier request's lease ran out before it committed anything: its row is ours now.
                 var token = earlier?.Token ?? Guid.NewGuid();
-                if (await RunAsync(context, next, http, keys, db, scope, key, hash, token, addKey: earlier is null, ct) is { } answer)
+                if (await RunAsync(context, next, http, keys, db, scope, key, hash, token, addKey: earlier is null) is { } answer)
                 {
                     return answer;
                 }
@@ -96,44 +95,37 @@ internal sealed class IdempotencyFilter : IEndpointFilter
     /// <summary>Runs the request in a transaction that records the key; null when another request recorded it first.</summary>
     private static async Task<object?> RunAsync(
         EndpointFilterInvocationContext context, EndpointFilterDelegate next, HttpContext http, IdempotencyKeys keys, TandemDbContext db,
-        string scope, string key, string hash, Guid token, bool addKey, CancellationToken ct)
+        string scope, string key, string hash, Guid token, bool addKey)
     {
         var request = http.RequestServices.GetRequiredService<IdempotentRequest>();
+        var active = new ActiveKey(scope, key, hash, token) { Recorded = !addKey };
         CapturedResponse captured;
         try
         {
-            await db.Database.BeginTransactionAsync(ct);
-            if (addKey)
-            {
-                try
-                {
-                    await keys.AddRunningAsync(scope, key, hash, token, ct);
-                }
-                catch (DbUpdateException)
-                {
-                    await RollbackAsync(db);
-                    return null;
-                }
-            }
-
-            request.Active = new ActiveKey(scope, key, token);
+            // The transaction begins at the handler's first write. What the handler reads before that (the store, the
+            // products, the order to pay) it reads outside the transaction, as it does without a key: on SQLite those
+            // reads then do not hold the one write lock.
+            db.DeferTransaction();
+            request.Active = active;
             var result = await next(context);
             captured = await ExecuteIntoBufferAsync(http, result);
             if (captured.Status >= 500)
             {
+                db.CancelDeferredTransaction();
                 await RollbackAsync(db);
                 await ReleaseTakenOverAsync(keys, scope, key, token, addKey);
                 await WriteAsync(http, captured, replayed: false);
                 return Results.Empty;
             }
 
-            if (db.Database.CurrentTransaction is null)
+            // A handler that wrote nothing (a refusal, say) has its answer recorded by the key alone; one that committed
+            // its effect early (IdempotentRequest.CheckpointAsync) has its final answer recorded in a transaction of its own.
+            if (!await db.BeginDeferredTransactionAsync(CancellationToken.None) && db.Database.CurrentTransaction is null)
             {
-                // The handler committed its effect early (see IdempotentRequest.CheckpointAsync).
                 await db.Database.BeginTransactionAsync(CancellationToken.None);
             }
 
-            if (!await keys.StoreAnswerAsync(scope, key, token, IdempotencyState.Completed, captured, CancellationToken.None))
+            if (!await keys.RecordAsync(active, IdempotencyState.Completed, captured, CancellationToken.None))
             {
                 await RollbackAsync(db);
                 http.Response.Clear();
@@ -141,6 +133,13 @@ internal sealed class IdempotencyFilter : IEndpointFilter
             }
 
             await db.Database.CommitTransactionAsync(CancellationToken.None);
+        }
+        catch (IdempotencyKeyTakenException)
+        {
+            // Another request saved this key first.
+            await RollbackAsync(db);
+            http.Response.Clear();
+            return null;
         }
         catch (IdempotencyLeaseLostException)
         {
@@ -157,6 +156,7 @@ internal sealed class IdempotencyFilter : IEndpointFilter
         finally
         {
             request.Active = null;
+            db.CancelDeferredTransaction();
         }
 
         await WriteAsync(http, captured, replayed: false);
@@ -351,7 +351,11 @@ internal sealed class IdempotencyFilter : IEndpointFilter
     }
 }
 
-internal sealed record ActiveKey(string Scope, string Key, Guid Token);
+/// <summary>The running request's key; <see cref="Recorded"/> once its row is in the database (its own, or taken over).</summary>
+internal sealed record ActiveKey(string Scope, string Key, string Hash, Guid Token)
+{
+    public bool Recorded { get; set; }
+}
 
 /// <summary>The keys of requests running in this host, so a retry that arrives meanwhile is told at once.</summary>
 internal sealed class RunningKeys
@@ -364,6 +368,9 @@ internal sealed class RunningKeys
 }
 
 internal sealed class IdempotencyLeaseLostException() : Exception("Another request took over this Idempotency-Key.");
+
+/// <summary>The key's primary key refused it: an earlier request used the key, and this one's effect is rolled back.</summary>
+internal sealed class IdempotencyKeyTakenException() : Exception("Another request recorded this Idempotency-Key first.");
 
 /// <summary>
 /// The running request's key, for handlers that must commit their effect before they can answer
@@ -390,14 +397,20 @@ public sealed class IdempotentRequest
     /// </summary>
     public async Task CheckpointAsync(int status, object body, CancellationToken ct)
     {
-        if (Active is not { } active || _db.Database.CurrentTransaction is null)
+        if (Active is not { } active)
+        {
+            return;
+        }
+
+        await _db.BeginDeferredTransactionAsync(ct);
+        if (_db.Database.CurrentTransaction is null)
         {
             return;
         }
 
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), _json.Value.SerializerOptions);
         var provisional = new CapturedResponse(status, "application/json; charset=utf-8", null, bytes);
-        if (!await _keys.StoreAnswerAsync(active.Scope, active.Key, active.Token, IdempotencyState.Committed, provisional, ct))
+        if (!await _keys.RecordAsync(active, IdempotencyState.Committed, provisional, ct))
         {
             throw new IdempotencyLeaseLostException();
         }

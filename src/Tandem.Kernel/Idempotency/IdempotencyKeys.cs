@@ -33,7 +33,7 @@ internal sealed class IdempotencyKeys(TandemDbContext db, TimeProvider clock, IO
 
     /// <summary>
     /// What an earlier request with this key means for a new one: null when there is none (or it expired and was
-    /// removed), so the caller may run and record the key in its own transaction (<see cref="AddRunningAsync"/>).
+    /// removed), so the caller may run and record the key in its own transaction (<see cref="AddAsync"/>).
     /// The filter asks only after the key's primary key refused a new record.
     /// </summary>
     public async Task<Claim?> LookUpAsync(string scope, string key, string hash, CancellationToken ct)
@@ -56,12 +56,14 @@ internal sealed class IdempotencyKeys(TandemDbContext db, TimeProvider clock, IO
     }
 
     /// <summary>
-    /// Records the key as running in the request's transaction, before its effect: the key commits with the effect
-    /// or not at all, so a request that dies leaves nothing behind and no lease to wait out. A concurrent request
-    /// with the same key (on another host) meets the primary key when it saves, waits for this one to end, fails,
-    /// and looks again.
+    /// Records the key with its answer in the request's transaction, as its last statement before the commit: the key
+    /// commits with the effect or not at all, so a request that dies leaves nothing behind and no lease to wait out. A
+    /// concurrent request with the same key (on another host) meets the primary key here, waits for the first to end,
+    /// fails, rolls back its own effect and looks again. <paramref name="state"/> is
+    /// <see cref="IdempotencyState.Completed"/> for a final answer, or <see cref="IdempotencyState.Committed"/> for a
+    /// provisional one that the request replaces when it finishes (<see cref="StoreAnswerAsync"/>).
     /// </summary>
-    public async Task AddRunningAsync(string scope, string key, string hash, Guid token, CancellationToken ct)
+    public async Task AddAsync(string scope, string key, string hash, Guid token, IdempotencyState state, CapturedResponse response, CancellationToken ct)
     {
         var now = Now;
         var record = new IdempotencyRecord
@@ -69,27 +71,44 @@ internal sealed class IdempotencyKeys(TandemDbContext db, TimeProvider clock, IO
             Scope = scope,
             Key = key,
             RequestHash = hash,
-            State = IdempotencyState.Running,
+            State = state,
             LeaseToken = token,
             LeaseExpiresAt = now + options.Value.Lease,
             CreatedAt = now,
             ExpiresAt = now + options.Value.Retention,
+            ResponseStatus = response.Status,
+            ResponseContentType = response.ContentType,
+            ResponseLocation = response.Location,
+            ResponseBody = response.Body,
         };
-        Records.Add(record);
 
-        // The key is the transaction's first statement and a failure rolls the whole transaction back, so EF Core's
-        // savepoint around the save would only add two statements to every keyed request.
-        var autoSavepoints = db.Database.AutoSavepointsEnabled;
-        db.Database.AutoSavepointsEnabled = false;
+        // Written directly, untracked: anything else the context tracks is the handler's to save, not the key's.
+        await db.InsertAsync([record], ct);
+    }
+
+    /// <summary>
+    /// Records the running request's answer under its key, in the caller's transaction: adds the key when this request
+    /// has not recorded it yet, else replaces the answer under its lease. False when the lease was lost; throws
+    /// <see cref="IdempotencyKeyTakenException"/> when another request recorded the key first.
+    /// </summary>
+    public async Task<bool> RecordAsync(ActiveKey active, IdempotencyState state, CapturedResponse response, CancellationToken ct)
+    {
+        if (active.Recorded)
+        {
+            return await StoreAnswerAsync(active.Scope, active.Key, active.Token, state, response, ct);
+        }
+
         try
         {
-            await db.SaveChangesAsync(ct);
+            await AddAsync(active.Scope, active.Key, active.Hash, active.Token, state, response, ct);
         }
-        finally
+        catch (DbUpdateException e) when (!UnitOfWork.IsRaceLost(e))
         {
-            db.Database.AutoSavepointsEnabled = autoSavepoints;
-            db.Entry(record).State = EntityState.Detached;
+            throw new IdempotencyKeyTakenException();
         }
+
+        active.Recorded = true;
+        return true;
     }
 
     /// <summary>What an existing key means for a new request; null when it was removed and the claim should be tried again.</summary>

@@ -161,7 +161,7 @@ internal sealed class OutboxDelivery(
 
     /// <summary>
     /// A handler that changes no data: each message is handed to it outside any transaction, then the ones it handled are
-    /// recorded in one save. If another dispatcher recorded some of them first (after a lease ran out), the rest are
+    /// recorded in one statement. If another dispatcher recorded some of them first (after a lease ran out), the rest are
     /// recorded one by one; such a handler allows being called twice.
     /// </summary>
     private async Task<List<(Guid Id, string Error)>> DeliverOutsideTransactionAsync(
@@ -188,14 +188,13 @@ internal sealed class OutboxDelivery(
             return failed;
         }
 
-        db.Set<ProcessedEvent>().AddRange(handled);
         try
         {
-            await db.SaveChangesAsync(ct);
+            // One statement for the chunk's records, untracked (docs/decisions/0019).
+            await db.InsertAsync(handled, ct);
         }
         catch (DbUpdateException)
         {
-            db.ChangeTracker.Clear();
             foreach (var record in handled)
             {
                 if (!await AlreadyProcessedAsync(db, record.EventId, handlerName, ct))

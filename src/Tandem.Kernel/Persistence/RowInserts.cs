@@ -29,6 +29,11 @@ public static class RowInserts
     /// <summary>Inserts the entities (and their owned collections); returns the number of rows written.</summary>
     public static async Task<int> InsertAsync(this DbContext db, IEnumerable<object> entities, CancellationToken ct)
     {
+        if (db is TandemDbContext deferred)
+        {
+            await deferred.BeginDeferredTransactionAsync(ct);
+        }
+
         var helper = db.GetService<ISqlGenerationHelper>();
         var rows = new List<(TablePlan Plan, object Entity, object? Owner)>();
         foreach (var entity in entities)

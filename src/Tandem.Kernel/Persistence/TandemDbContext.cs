@@ -20,6 +20,78 @@ public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options) :
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
+    private bool _transactionDeferred;
+
+    /// <summary>True while the request's transaction waits for its first write (<see cref="DeferTransaction"/>).</summary>
+    public bool TransactionDeferred => _transactionDeferred;
+
+    /// <summary>
+    /// Lets the transaction a request will need begin at its first write instead of now: when a unit of work begins,
+    /// changes are saved or rows are inserted. What the request reads before that it reads outside the transaction, as
+    /// it would without one; on SQLite such reads then do not hold the one write lock. A write by other means meanwhile
+    /// (<c>ExecuteUpdate</c>, raw SQL) is refused (<see cref="DeferredTransactionGuard"/>), since it would run outside
+    /// the transaction.
+    /// </summary>
+    public void DeferTransaction()
+    {
+        if (Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException("A transaction is open already.");
+        }
+
+        _transactionDeferred = true;
+    }
+
+    /// <summary>Drops a deferred transaction that was never needed.</summary>
+    public void CancelDeferredTransaction() => _transactionDeferred = false;
+
+    /// <summary>Begins the deferred transaction; false when none was waiting.</summary>
+    public async ValueTask<bool> BeginDeferredTransactionAsync(CancellationToken ct)
+    {
+        if (!_transactionDeferred)
+        {
+            return false;
+        }
+
+        await Database.BeginTransactionAsync(ct);
+        _transactionDeferred = false;
+        return true;
+    }
+
+    /// <summary>Rolls back a transaction begun at the first write and defers it again, as if nothing had been written.</summary>
+    public async Task DeferAgainAsync()
+    {
+        if (Database.CurrentTransaction is not null)
+        {
+            await Database.RollbackTransactionAsync(CancellationToken.None);
+        }
+
+        _transactionDeferred = true;
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        await BeginDeferredTransactionAsync(cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    // A pooled context goes back to the pool without a deferral, whatever its last user left.
+    public override void Dispose()
+    {
+        _transactionDeferred = false;
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _transactionDeferred = false;
+        return base.DisposeAsync();
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => _transactionDeferred
+        ? throw new InvalidOperationException("This request's transaction begins at its first write; save with SaveChangesAsync.")
+        : base.SaveChanges(acceptAllChangesOnSuccess);
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var tables = new ModuleTables(IsPostgres);
