@@ -244,9 +244,7 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
     /// </summary>
     private static bool NeedsGate(DbCommand command) => command.Transaction is not null ? command.Connection is not null : IsLoneWrite(command);
 
-    private static bool IsLoneWrite(DbCommand command) => command.Transaction is null && command.Connection is not null && IsWrite(command);
-
-    private static bool IsWrite(DbCommand command) => SqlStatements.IsWrite(command);
+    private static bool IsLoneWrite(DbCommand command) => command.Transaction is null && command.Connection is not null && SqlStatements.IsWrite(command);
 
     // A statement has finished (for a reader: its rows are read); a lone write also ends its hold.
     private void ExitLoneWrite(DbCommand command)
@@ -310,7 +308,7 @@ internal sealed class SqliteWriteGate(TimeSpan patience, string database) : DbTr
     /// </summary>
     private static void TakeSqliteLockBeforeFirstRead(DbCommand command)
     {
-        if (command.Transaction is null || IsWrite(command))
+        if (command.Transaction is null || SqlStatements.IsWrite(command))
         {
             return;
         }

@@ -63,7 +63,7 @@ internal sealed class IdempotencyKeys(TandemDbContext db, TimeProvider clock, IO
     /// <see cref="IdempotencyState.Completed"/> for a final answer, or <see cref="IdempotencyState.Committed"/> for a
     /// provisional one that the request replaces when it finishes (<see cref="StoreAnswerAsync"/>).
     /// </summary>
-    public async Task AddAsync(string scope, string key, string hash, Guid token, IdempotencyState state, CapturedResponse response, CancellationToken ct)
+    private async Task AddAsync(string scope, string key, string hash, Guid token, IdempotencyState state, CapturedResponse response, CancellationToken ct)
     {
         var now = Now;
         var record = new IdempotencyRecord

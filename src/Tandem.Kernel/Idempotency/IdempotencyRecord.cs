@@ -5,7 +5,10 @@ namespace Tandem.Kernel.Idempotency;
 
 internal enum IdempotencyState
 {
-    /// <summary>Claimed; the first request runs (or died before committing anything).</summary>
+    /// <summary>
+    /// Claimed; the first request runs (or died before committing anything). Written only by the earlier lease design:
+    /// a key is now written with its answer (docs/decisions/0023), and such rows are taken over once their lease ran out.
+    /// </summary>
     Running = 1,
 
     /// <summary>The effect committed and a provisional answer is stored; the first request still runs (awaits a provider).</summary>

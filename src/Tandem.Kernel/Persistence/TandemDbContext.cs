@@ -20,10 +20,8 @@ public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options) :
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
-    private bool _transactionDeferred;
-
     /// <summary>True while the request's transaction waits for its first write (<see cref="DeferTransaction"/>).</summary>
-    public bool TransactionDeferred => _transactionDeferred;
+    public bool TransactionDeferred { get; private set; }
 
     /// <summary>
     /// Lets the transaction a request will need begin at its first write instead of now: when a unit of work begins,
@@ -39,22 +37,22 @@ public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options) :
             throw new InvalidOperationException("A transaction is open already.");
         }
 
-        _transactionDeferred = true;
+        TransactionDeferred = true;
     }
 
     /// <summary>Drops a deferred transaction that was never needed.</summary>
-    public void CancelDeferredTransaction() => _transactionDeferred = false;
+    public void CancelDeferredTransaction() => TransactionDeferred = false;
 
     /// <summary>Begins the deferred transaction; false when none was waiting.</summary>
     public async ValueTask<bool> BeginDeferredTransactionAsync(CancellationToken ct)
     {
-        if (!_transactionDeferred)
+        if (!TransactionDeferred)
         {
             return false;
         }
 
         await Database.BeginTransactionAsync(ct);
-        _transactionDeferred = false;
+        TransactionDeferred = false;
         return true;
     }
 
@@ -66,7 +64,7 @@ public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options) :
             await Database.RollbackTransactionAsync(CancellationToken.None);
         }
 
-        _transactionDeferred = true;
+        TransactionDeferred = true;
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
@@ -78,17 +76,17 @@ public sealed class TandemDbContext(DbContextOptions<TandemDbContext> options) :
     // A pooled context goes back to the pool without a deferral, whatever its last user left.
     public override void Dispose()
     {
-        _transactionDeferred = false;
+        TransactionDeferred = false;
         base.Dispose();
     }
 
     public override ValueTask DisposeAsync()
     {
-        _transactionDeferred = false;
+        TransactionDeferred = false;
         return base.DisposeAsync();
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) => _transactionDeferred
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => TransactionDeferred
         ? throw new InvalidOperationException("This request's transaction begins at its first write; save with SaveChangesAsync.")
         : base.SaveChanges(acceptAllChangesOnSuccess);
 

@@ -16,6 +16,14 @@ public abstract class DeferredTransactionTests(TandemApp app) : ApiTest(app)
 {
     private static ProcessedEvent Row(string handler) => new() { EventId = Guid.NewGuid(), Handler = handler, ProcessedAt = DateTime.UtcNow };
 
+    /// <summary>Adds the row in a unit of work of its own and commits the unit (into the request's transaction).</summary>
+    private async Task SaveInUnitAsync(TandemDbContext db, ProcessedEvent row)
+    {
+        await using var work = await UnitOfWork.BeginAsync(db, Ct);
+        db.Add(row);
+        await work.CommitAsync(Ct);
+    }
+
     private async Task<bool> ExistsAsync(ProcessedEvent row)
     {
         await using var scope = App.Services.CreateAsyncScope();
@@ -69,11 +77,7 @@ public abstract class DeferredTransactionTests(TandemApp app) : ApiTest(app)
         db.TransactionDeferred.ShouldBeTrue();
 
         var kept = Row("deferred-kept");
-        await using (var work = await UnitOfWork.BeginAsync(db, Ct))
-        {
-            db.Add(kept);
-            await work.CommitAsync(Ct);
-        }
+        await SaveInUnitAsync(db, kept);
 
         await db.Database.CommitTransactionAsync(Ct);
         (await ExistsAsync(undone)).ShouldBeFalse();
@@ -88,11 +92,7 @@ public abstract class DeferredTransactionTests(TandemApp app) : ApiTest(app)
         db.DeferTransaction();
 
         var first = Row("deferred-first");
-        await using (var work = await UnitOfWork.BeginAsync(db, Ct))
-        {
-            db.Add(first);
-            await work.CommitAsync(Ct);
-        }
+        await SaveInUnitAsync(db, first);
 
         var second = Row("deferred-second");
         await using (var work = await UnitOfWork.BeginAsync(db, Ct))
