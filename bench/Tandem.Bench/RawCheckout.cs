@@ -49,7 +49,9 @@ internal sealed class RawCheckout : IAsyncDisposable
     /// <summary>
     /// Opens the baseline on the host's database. It reuses compiled statements as the host does, because hand-written
     /// ADO.NET at its fastest would prepare them too: Npgsql's automatic preparation on PostgreSQL, the statement
-    /// cache on SQLite (docs/decisions/0021). <paramref name="recompile"/> leaves both off, to see what they are worth.
+    /// cache on SQLite (docs/decisions/0021). On PostgreSQL it also takes the host's other connection defaults, so its
+    /// connections skip Npgsql's reset on close as the host's do. <paramref name="recompile"/> leaves all that off, to
+    /// see what it is worth.
     /// </summary>
     public static Task<RawCheckout> OpenAsync(BenchDatabase database, HostProcess host, int busyTimeoutMs = 0, bool recompile = false, bool withoutKeys = false)
     {
@@ -59,7 +61,7 @@ internal sealed class RawCheckout : IAsyncDisposable
         }
 
         var connectionString = database.Provider == BenchProvider.Postgres
-            ? recompile ? database.ConnectionString : Database.WithAutoPrepare(database.ConnectionString)
+            ? recompile ? database.ConnectionString : Database.WithConnectionDefaults(database.ConnectionString)
             : new SqliteConnectionStringBuilder { DataSource = host.SqliteFile, Pooling = true, DefaultTimeout = 30 }.ToString();
         return Task.FromResult(new RawCheckout(database, connectionString) { BusyTimeoutMs = busyTimeoutMs, WithoutKeys = withoutKeys });
     }

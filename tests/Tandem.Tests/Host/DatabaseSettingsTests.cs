@@ -3,15 +3,19 @@ using Tandem.Host.Hosting;
 
 namespace Tandem.Tests.Host;
 
-/// <summary>PostgreSQL connections prepare the statements they repeat, unless the operator's connection string says otherwise.</summary>
+/// <summary>
+/// PostgreSQL connections prepare the statements they repeat and go back to the pool without a reset, unless the
+/// operator's connection string says otherwise.
+/// </summary>
 public sealed class DatabaseSettingsTests
 {
     [Fact]
-    public void A_connection_string_without_auto_prepare_gets_it()
+    public void A_connection_string_without_the_settings_gets_them()
     {
-        var builder = new NpgsqlConnectionStringBuilder(Database.WithAutoPrepare("Host=db;Username=tandem"));
+        var builder = new NpgsqlConnectionStringBuilder(Database.WithConnectionDefaults("Host=db;Username=tandem"));
         builder.MaxAutoPrepare.ShouldBe(64);
         builder.AutoPrepareMinUsages.ShouldBe(2);
+        builder.NoResetOnClose.ShouldBeTrue();
         builder.Host.ShouldBe("db");
     }
 
@@ -19,6 +23,12 @@ public sealed class DatabaseSettingsTests
     [InlineData("Host=db;Max Auto Prepare=0", 0)]
     [InlineData("Host=db;MaxAutoPrepare=0", 0)]
     [InlineData("Host=db;max auto prepare=200", 200)]
-    public void An_operators_own_setting_wins(string connectionString, int expected) =>
-        new NpgsqlConnectionStringBuilder(Database.WithAutoPrepare(connectionString)).MaxAutoPrepare.ShouldBe(expected);
+    public void An_operators_own_auto_prepare_wins(string connectionString, int expected) =>
+        new NpgsqlConnectionStringBuilder(Database.WithConnectionDefaults(connectionString)).MaxAutoPrepare.ShouldBe(expected);
+
+    [Theory]
+    [InlineData("Host=db;No Reset On Close=false")]
+    [InlineData("Host=db;NoResetOnClose=false")]
+    public void An_operators_own_reset_setting_wins(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(Database.WithConnectionDefaults(connectionString)).NoResetOnClose.ShouldBeFalse();
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Kernel;
 using Tandem.Kernel.Persistence;
@@ -241,13 +242,14 @@ public abstract class NearbyStoresTests(TandemApp app) : MerchantApiTest(app)
         string plan;
         if (db.IsPostgres)
         {
-            // Tiny test tables favour a sequential scan; forbidding it shows the GiST index matches the query.
-            command.CommandText = "SET enable_seqscan = off; EXPLAIN " + Tandem.Merchants.Stores.StoreSearch.PostgresInBox
+            // Tiny test tables favour a sequential scan; forbidding it shows the GiST index matches the query. SET LOCAL
+            // in a transaction of its own: pooled connections are not reset, so a session setting would outlive the test.
+            await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+            command.Transaction = transaction.GetDbTransaction();
+            command.CommandText = "SET LOCAL enable_seqscan = off; EXPLAIN " + Tandem.Merchants.Stores.StoreSearch.PostgresInBox
                 .Replace("@minLat", "30").Replace("@maxLat", "31").Replace("@minLng", "120").Replace("@maxLng", "121");
             plan = await ReadPlanAsync(command);
             plan.ShouldContain("ix_merchants_stores_location");
-            command.CommandText = "RESET enable_seqscan";
-            await command.ExecuteNonQueryAsync(Ct);
         }
         else
         {
