@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tandem.Kernel;
+using Tandem.Kernel.Persistence;
 using Tandem.Payments.Providers;
 
 namespace Tandem.Payments.Sandbox;
@@ -21,6 +22,10 @@ internal enum SandboxOutcome
 internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifier notifier, IOptions<SandboxOptions> options, TimeProvider clock)
     : IPaymentProvider
 {
+    // Compiled once per model: every payment the sandbox takes first looks for itself (docs/decisions/0022).
+    private static readonly CompiledQuery<Func<SandboxDbContext, Guid, CancellationToken, Task<SandboxPayment?>>> PaymentByPaymentId = new(() =>
+        EF.CompileAsyncQuery((SandboxDbContext db, Guid paymentId, CancellationToken ct) => db.Set<SandboxPayment>().SingleOrDefault(p => p.PaymentId == paymentId)));
+
     public string Name => "sandbox";
 
     public async Task SubmitAsync(PaymentSubmission submission, CancellationToken ct)
@@ -31,26 +36,22 @@ internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifi
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
-            var payment = await db.Set<SandboxPayment>().SingleOrDefaultAsync(p => p.PaymentId == submission.PaymentId, ct);
-            if (payment is null)
+            var existing = await PaymentByPaymentId.For(db)(db, submission.PaymentId, ct);
+            var payment = existing ?? new SandboxPayment
             {
-                payment = new SandboxPayment
-                {
-                    Id = NewId.Next(clock),
-                    PaymentId = submission.PaymentId,
-                    OrderId = submission.OrderId,
-                    PayerId = submission.PayerId,
-                    Amount = submission.Amount.Amount,
-                    Currency = submission.Amount.Currency,
-                    State = SandboxPaymentState.AwaitingPayer,
-                    CreatedAt = now,
-                };
-                db.Set<SandboxPayment>().Add(payment);
-                if (outcome == SandboxOutcome.Delay || submission.Controls?.Reorder == true)
-                {
-                    // "Processing" is worth telling when the outcome waits, or when the test wants something to reorder.
-                    fresh.Add(SandboxNotifier.Create(payment, 1, "pending", now));
-                }
+                Id = NewId.Next(clock),
+                PaymentId = submission.PaymentId,
+                OrderId = submission.OrderId,
+                PayerId = submission.PayerId,
+                Amount = submission.Amount.Amount,
+                Currency = submission.Amount.Currency,
+                State = SandboxPaymentState.AwaitingPayer,
+                CreatedAt = now,
+            };
+            if (existing is null && (outcome == SandboxOutcome.Delay || submission.Controls?.Reorder == true))
+            {
+                // "Processing" is worth telling when the outcome waits, or when the test wants something to reorder.
+                fresh.Add(SandboxNotifier.Create(payment, 1, "pending", now));
             }
 
             if (outcome != SandboxOutcome.Delay && Settle(payment, outcome, now) is { } settled)
@@ -58,8 +59,20 @@ internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifi
                 fresh.Add(settled);
             }
 
-            db.Set<SandboxNotification>().AddRange(fresh);
-            await db.SaveChangesAsync(ct);
+            if (existing is null)
+            {
+                // A new payment and its notifications are new rows only, written without change tracking
+                // (docs/decisions/0019), in one transaction. A second submission of the same payment racing this one
+                // meets the unique index and fails, as it did through SaveChanges.
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await db.InsertAsync([payment, .. fresh], ct);
+                await transaction.CommitAsync(ct);
+            }
+            else
+            {
+                db.Set<SandboxNotification>().AddRange(fresh);
+                await db.SaveChangesAsync(ct);
+            }
         }
 
         if (submission.Controls?.LatencyMs is > 0 and var latency)
