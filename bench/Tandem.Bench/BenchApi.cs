@@ -70,17 +70,18 @@ public sealed class BenchApi : IDisposable
     public Task<JsonElement> StockAsync(BenchUser staff, Guid storeId, Guid productId) =>
         SendAsync(staff, HttpMethod.Get, $"/api/v1/stores/{storeId}/stock/{productId}", null, HttpStatusCode.OK);
 
-    /// <summary>Places a pickup order; returns the status and the body (order or problem).</summary>
-    public Task<(HttpStatusCode Status, JsonElement Body)> PlaceOrderAsync(BenchUser consumer, Guid storeId, IEnumerable<(Guid ProductId, int Quantity)> lines) =>
+    /// <summary>Places a pickup order, with an Idempotency-Key if one is given; returns the status and the body (order or problem).</summary>
+    public Task<(HttpStatusCode Status, JsonElement Body)> PlaceOrderAsync(
+        BenchUser consumer, Guid storeId, IEnumerable<(Guid ProductId, int Quantity)> lines, string? idempotencyKey = null) =>
         RawAsync(consumer, HttpMethod.Post, "/api/v1/orders", new
         {
             storeId,
             lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }),
             fulfillment = new { type = "pickup" },
-        });
+        }, idempotencyKey);
 
-    public Task<(HttpStatusCode Status, JsonElement Body)> PayAsync(BenchUser consumer, Guid orderId) =>
-        RawAsync(consumer, HttpMethod.Post, $"/api/v1/orders/{orderId}/pay", new { method = "sandbox" });
+    public Task<(HttpStatusCode Status, JsonElement Body)> PayAsync(BenchUser consumer, Guid orderId, string? idempotencyKey = null) =>
+        RawAsync(consumer, HttpMethod.Post, $"/api/v1/orders/{orderId}/pay", new { method = "sandbox" }, idempotencyKey);
 
     public async Task<JsonElement> SendAsync(BenchUser user, HttpMethod method, string url, object? body, HttpStatusCode expected)
     {
@@ -89,9 +90,14 @@ public sealed class BenchApi : IDisposable
         return await ExpectAsync(response, expected, $"{method} {url}");
     }
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> RawAsync(BenchUser user, HttpMethod method, string url, object? body)
+    public async Task<(HttpStatusCode Status, JsonElement Body)> RawAsync(BenchUser user, HttpMethod method, string url, object? body, string? idempotencyKey = null)
     {
         using var request = Request(user, method, url, body);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         using var document = JsonDocument.Parse(text.Length == 0 ? "null" : text);

@@ -568,7 +568,7 @@ internal sealed class RawCheckout : IAsyncDisposable
     /// <summary><c>PRAGMA busy_timeout</c> for raw SQLite connections; 0 leaves the client's default (as the host has it).</summary>
     public int BusyTimeoutMs { get; init; }
 
-    /// <summary>Leaves the Idempotency-Keys out, as the baseline did before (<c>checkout --raw-without-keys</c>), to compare.</summary>
+    /// <summary>Leaves the Idempotency-Keys out (<c>checkout --without-keys</c>, where the API path sends none either), to compare.</summary>
     public bool WithoutKeys { get; init; }
 
     private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)

@@ -15,7 +15,7 @@ internal sealed class Checkout : IScenario
 {
     public string Name => "checkout";
 
-    public string Description => "consumers place and pay pickup orders over HTTP vs the same work in raw ADO.NET [--provider sqlite|postgres] [--orders N] [--warmup N] [--concurrency N] [--place-only] [--raw-busy-timeout MS] [--raw-recompile] [--raw-without-keys] [--rounds N]";
+    public string Description => "consumers place and pay pickup orders over HTTP vs the same work in raw ADO.NET [--provider sqlite|postgres] [--orders N] [--warmup N] [--concurrency N] [--place-only] [--raw-busy-timeout MS] [--raw-recompile] [--without-keys] [--rounds N]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -28,7 +28,7 @@ internal sealed class Checkout : IScenario
             SqliteBusyTimeoutMs: int.Parse(Stats.Option(args, "--raw-busy-timeout", "0"), CultureInfo.InvariantCulture),
             PlaceOnly: args.Contains("--place-only"),
             RawRecompile: args.Contains("--raw-recompile"),
-            RawWithoutKeys: args.Contains("--raw-without-keys"));
+            WithoutKeys: args.Contains("--without-keys"));
         var rounds = int.Parse(Stats.Option(args, "--rounds", "1"), CultureInfo.InvariantCulture);
 
         // On a shared machine the disk and the neighbours change from minute to minute, and the raw baseline waits on
@@ -76,7 +76,7 @@ internal sealed class Checkout : IScenario
 
     private static double Median(List<Row> rows, Func<Row, double> value) => Stats.Percentile([.. rows.Select(value)], 50);
 
-    internal sealed record Settings(int Orders, int Concurrency, int Consumers, int Products, int WarmUp, int SqliteBusyTimeoutMs, bool PlaceOnly, bool RawRecompile, bool RawWithoutKeys);
+    internal sealed record Settings(int Orders, int Concurrency, int Consumers, int Products, int WarmUp, int SqliteBusyTimeoutMs, bool PlaceOnly, bool RawRecompile, bool WithoutKeys);
 
     private sealed record Row(string Provider, string Path, int Orders, int Errors, double Throughput, double P50, double P99, double? CpuPerOrder)
     {
@@ -110,9 +110,9 @@ internal sealed class Checkout : IScenario
         // The baseline runs on the same database while the host sits idle (its dispatcher finds nothing to do: the
         // baseline's outbox rows are written as handed out), and the two take turns in slices: this machine's speed
         // changes from minute to minute, and measured minutes apart the same build's ratio ranged from 0.34 to 0.54.
-        await using var raw = await RawCheckout.OpenAsync(database, host, settings.SqliteBusyTimeoutMs, settings.RawRecompile, settings.RawWithoutKeys);
+        await using var raw = await RawCheckout.OpenAsync(database, host, settings.SqliteBusyTimeoutMs, settings.RawRecompile, settings.WithoutKeys);
         var consumerIds = consumers.Select(c => c.Id).ToList();
-        await RunApiAsync(api, store, products, consumers, settings.WarmUp, settings.Concurrency, seed: 1, settings.PlaceOnly);
+        await RunApiAsync(api, store, products, consumers, settings.WarmUp, settings.Concurrency, seed: 1, settings.PlaceOnly, keys: !settings.WithoutKeys);
         await raw.WaitForOutboxAsync(TimeSpan.FromMinutes(1));
         await raw.RunAsync(settings.WarmUp, settings.Concurrency, seed: 1, merchant, store, consumerIds, products, settings.PlaceOnly);
 
@@ -125,7 +125,7 @@ internal sealed class Checkout : IScenario
             var cpuBefore = host.CpuTime;
             var clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
-            var run = await RunApiAsync(api, store, products, consumers, orders, settings.Concurrency, seed: 2 + slice, settings.PlaceOnly);
+            var run = await RunApiAsync(api, store, products, consumers, orders, settings.Concurrency, seed: 2 + slice, settings.PlaceOnly, keys: !settings.WithoutKeys);
 
             // The slice ends when the host has also delivered its orders' events, so that work is counted here and does
             // not run on into the baseline's turn.
@@ -174,8 +174,15 @@ internal sealed class Checkout : IScenario
     internal static (Guid ProductId, int Quantity, long Price)[] LinesFor(Random random, IReadOnlyList<(Guid Id, long Price)> products) =>
         [.. products.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).Select(p => (p.Id, random.Next(1, 3), p.Price))];
 
+    /// <summary>
+    /// A fresh Idempotency-Key, as a consumer's app sends with each place and pay so that a retry after a timeout
+    /// cannot order or pay twice. The raw baseline records one per request as well (docs/decisions/0022); until
+    /// docs/decisions/0024 the API path sent none, so the two did not do the same work.
+    /// </summary>
+    private static string NewKey() => Guid.NewGuid().ToString();
+
     private static async Task<RunResult> RunApiAsync(
-        BenchApi api, Guid store, IReadOnlyList<(Guid Id, long Price)> products, BenchUser[] consumers, int orders, int concurrency, int seed, bool placeOnly)
+        BenchApi api, Guid store, IReadOnlyList<(Guid Id, long Price)> products, BenchUser[] consumers, int orders, int concurrency, int seed, bool placeOnly, bool keys)
     {
         var random = new Random(seed);
         var plan = Enumerable.Range(0, orders).Select(i => (Consumer: consumers[i % consumers.Length], Lines: LinesFor(random, products))).ToList();
@@ -187,7 +194,8 @@ internal sealed class Checkout : IScenario
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var (placedStatus, placed) = await api.PlaceOrderAsync(order.Consumer, store, order.Lines.Select(l => (l.ProductId, l.Quantity)));
+                var (placedStatus, placed) = await api.PlaceOrderAsync(order.Consumer, store, order.Lines.Select(l => (l.ProductId, l.Quantity)),
+                    keys ? NewKey() : null);
                 if (placedStatus != HttpStatusCode.Created)
                 {
                     errors.Add($"place {(int)placedStatus} {placed}");
@@ -200,7 +208,7 @@ internal sealed class Checkout : IScenario
                     return;
                 }
 
-                var (paidStatus, paid) = await api.PayAsync(order.Consumer, placed.GetProperty("orderId").GetGuid());
+                var (paidStatus, paid) = await api.PayAsync(order.Consumer, placed.GetProperty("orderId").GetGuid(), keys ? NewKey() : null);
                 if (paidStatus != HttpStatusCode.OK || paid.GetProperty("status").GetString() != "succeeded")
                 {
                     errors.Add($"pay {(int)paidStatus} {paid}");
