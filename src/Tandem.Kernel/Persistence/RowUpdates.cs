@@ -24,14 +24,15 @@ public static class RowUpdates
         this DbContext db, (string Property, object? Value)[] set, (string Property, object? Value)[] where, CancellationToken ct)
         where TEntity : class
     {
-        if (db is TandemDbContext deferred)
-        {
-            await deferred.BeginDeferredTransactionAsync(ct);
-        }
-
+        // Refused before anything happens, a deferred transaction included.
         if (where.Length == 0 || where.Any(w => w.Value is null))
         {
             throw new ArgumentException("An update needs conditions, and = never matches NULL.", nameof(where));
+        }
+
+        if (db is TandemDbContext deferred)
+        {
+            await deferred.BeginDeferredTransactionAsync(ct);
         }
 
         var type = db.Model.FindEntityType(typeof(TEntity))

@@ -70,8 +70,13 @@ public abstract class RowUpdatesTests(TandemApp app) : ApiTest(app)
     {
         await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        db.DeferTransaction();
         await Should.ThrowAsync<ArgumentException>(() => db.UpdateAsync<OutboxMessage>(
             set: [(nameof(OutboxMessage.Attempts), 9)], where: [(nameof(OutboxMessage.LockedBy), null)], Ct));
+        // Refused before it began the request's deferred transaction.
+        db.TransactionDeferred.ShouldBeTrue();
+        db.Database.CurrentTransaction.ShouldBeNull();
+        db.CancelDeferredTransaction();
         (await db.Set<OutboxMessage>().CountAsync(m => m.Attempts == 9, Ct)).ShouldBe(0);
     }
 }
