@@ -10,7 +10,8 @@ public enum BenchProvider
 
 /// <summary>
 /// The database one scenario run uses: SQLite (a fresh file in the host's data directory) or a fresh
-/// PostgreSQL database on the server named by <c>--connection</c> or <c>TANDEM_BENCH_POSTGRES</c>, dropped afterwards.
+/// PostgreSQL database on the server named by <c>--connection</c> or <c>TANDEM_BENCH_POSTGRES</c>, dropped afterwards
+/// (also when the run is stopped by a signal: <see cref="BenchCleanup"/>).
 /// </summary>
 public sealed class BenchDatabase : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     private readonly string? _server;
     private readonly string? _database;
+    private readonly IDisposable? _cleanup;
 
     private BenchDatabase(BenchProvider provider, string? server)
     {
@@ -27,6 +29,7 @@ public sealed class BenchDatabase : IAsyncDisposable
             _server = server ?? throw new InvalidOperationException($"PostgreSQL needs --connection or {PostgresServerVariable}.");
             _database = $"tandem_bench_{Guid.NewGuid():N}";
             ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = _database, MaxPoolSize = 100 }.ToString();
+            _cleanup = BenchCleanup.Register($"drop database {_database}", () => DisposeAsync().AsTask());
         }
     }
 
@@ -68,5 +71,6 @@ public sealed class BenchDatabase : IAsyncDisposable
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
         await drop.ExecuteNonQueryAsync();
+        _cleanup?.Dispose();
     }
 }

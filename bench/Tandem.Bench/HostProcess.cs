@@ -19,6 +19,7 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly string _dataDirectory;
     private readonly bool _ownsDataDirectory;
+    private IDisposable? _cleanup;
 
     private HostProcess(Process process, Uri baseAddress, string dataDirectory, bool ownsDataDirectory)
     {
@@ -105,6 +106,7 @@ public sealed class HostProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var host = new HostProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory, ownsDataDirectory: true);
+        host._cleanup = BenchCleanup.Register($"stop the host (process {process.Id}) and delete {dataDirectory}", () => host.DisposeAsync().AsTask());
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
@@ -203,6 +205,8 @@ public sealed class HostProcess : IAsyncDisposable
                 // A leftover temp folder is harmless.
             }
         }
+
+        _cleanup?.Dispose();
     }
 
     private void Append(string? line)
