@@ -13,15 +13,18 @@ internal static class BenchCleanup
 {
     private static readonly Lock Gate = new();
     private static readonly List<Step> Steps = [];
-    private static readonly PosixSignalRegistration[] Signals =
-        [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT }.Select(s => PosixSignalRegistration.Create(s, OnSignal))];
+
+    // Held for the life of the process: a registration that is collected stops handling its signal.
+    private static readonly PosixSignalRegistration[] Signals;
 
     private static int _stopping;
+
+    static BenchCleanup() =>
+        Signals = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT }.Select(s => PosixSignalRegistration.Create(s, OnSignal))];
 
     /// <summary>Registers an undo step; disposing the answer removes it (the owner undid it itself).</summary>
     public static IDisposable Register(string what, Func<Task> undo)
     {
-        GC.KeepAlive(Signals);
         var step = new Step(what, undo);
         lock (Gate)
         {
