@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -28,13 +28,27 @@ internal sealed class StoreStock(
     {
         var sorted = Normalise(lines);
         var now = Now;
-        var sql = ReserveSql();
+        var reserve = ReserveStatement();
         var after = new List<RowLevels>(sorted.Count);
         for (var i = 0; i < sorted.Count; i++)
         {
             var (productId, quantity) = (sorted[i].ProductId, (long)sorted[i].Quantity);
-            var reserved = await db.Database.SqlQueryRaw<RowLevels>(sql, quantity, now, storeId, productId).ToListAsync(ct);
-            if (reserved.Count == 0)
+            RowLevels? reserved = null;
+            await using (var reader = await reserve.ReadAsync(db, [quantity, now, storeId, productId], ct))
+            {
+                if (await reader.ReadAsync(ct))
+                {
+                    reserved = new RowLevels
+                    {
+                        MerchantId = reader.DbDataReader.GetFieldValue<Guid>(0),
+                        OnHand = reader.DbDataReader.GetInt64(1),
+                        Reserved = reader.DbDataReader.GetInt64(2),
+                        Blocked = reader.DbDataReader.GetInt64(3),
+                    };
+                }
+            }
+
+            if (reserved is null)
             {
                 // The caller rolls back. Name every short line, not just the first: the rest are checked by reading.
                 var shortIds = new List<Guid> { productId };
@@ -42,7 +56,7 @@ internal sealed class StoreStock(
                 return new ReservationResult(shortIds);
             }
 
-            after.Add(reserved[0]);
+            after.Add(reserved);
         }
 
         // Written directly, not tracked: this runs inside the order's transaction, which on SQLite holds the one write
@@ -60,28 +74,28 @@ internal sealed class StoreStock(
         public long Blocked { get; init; }
     }
 
-    private static readonly ConcurrentDictionary<string, string> ReserveSqlByProvider = new(StringComparer.Ordinal);
+    // Per model (so per provider), and gone with the model (tests build many).
+    private static readonly ConditionalWeakTable<IModel, PreparedStatement> ReserveStatements = [];
 
     /// <summary>
-    /// The reservation: one conditional UPDATE that takes <c>{0}</c> units only while that many are available, and
+    /// The reservation: one conditional UPDATE that takes <c>@q</c> units only while that many are available, and
     /// returns the row's new levels (<c>RETURNING</c>, on SQLite and PostgreSQL alike) for the StockChanged event, so
-    /// the transaction, which on SQLite holds the one write lock, does not read them again. Parameters: quantity, now,
-    /// store, product.
+    /// the transaction, which on SQLite holds the one write lock, does not read them again. Built once as a
+    /// <see cref="PreparedStatement"/>; its values: quantity, now, store, product.
     /// </summary>
-    private string ReserveSql() => ReserveSqlByProvider.GetOrAdd(db.Database.ProviderName ?? "", _ =>
+    private PreparedStatement ReserveStatement() => ReserveStatements.GetValue(db.Model, _ =>
     {
-        var entity = db.Model.FindEntityType(typeof(StockItem))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var helper = db.GetService<ISqlGenerationHelper>();
-        string Column(string property) => helper.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
-        string Returned(string property) => $"{Column(property)} AS {helper.DelimitIdentifier(property)}";
-        var (reserved, onHand, blocked) = (Column(nameof(StockItem.Reserved)), Column(nameof(StockItem.OnHand)), Column(nameof(StockItem.Blocked)));
-        return $"UPDATE {helper.DelimitIdentifier(table.Name, table.Schema)} " +
-               $"SET {reserved} = {reserved} + {{0}}, {Column(nameof(StockItem.UpdatedAt))} = {{1}} " +
-               $"WHERE {Column(nameof(StockItem.StoreId))} = {{2}} AND {Column(nameof(StockItem.ProductId))} = {{3}} " +
-               $"AND {onHand} - {reserved} - {blocked} >= {{0}} " +
-               $"RETURNING {Returned(nameof(StockItem.MerchantId))}, {Returned(nameof(StockItem.OnHand))}, " +
-               $"{Returned(nameof(StockItem.Reserved))}, {Returned(nameof(StockItem.Blocked))}";
+        var t = PreparedStatement.TableOf<StockItem>(db);
+        var (reserved, onHand, blocked) = (t.Column(nameof(StockItem.Reserved)), t.Column(nameof(StockItem.OnHand)), t.Column(nameof(StockItem.Blocked)));
+        return PreparedStatement.Build(db,
+            $"UPDATE {t.Name} SET {reserved} = {reserved} + @q, {t.Column(nameof(StockItem.UpdatedAt))} = @now " +
+            $"WHERE {t.Column(nameof(StockItem.StoreId))} = @store AND {t.Column(nameof(StockItem.ProductId))} = @product " +
+            $"AND {onHand} - {reserved} - {blocked} >= @q " +
+            $"RETURNING {t.Column(nameof(StockItem.MerchantId))}, {onHand}, {reserved}, {blocked}",
+            [
+                t.Parameter("q", nameof(StockItem.Reserved)), t.Parameter("now", nameof(StockItem.UpdatedAt)),
+                t.Parameter("store", nameof(StockItem.StoreId)), t.Parameter("product", nameof(StockItem.ProductId)),
+            ]);
     });
 
     public async Task ReleaseAsync(Guid storeId, IReadOnlyList<StockLine> lines, string reference, CancellationToken ct)

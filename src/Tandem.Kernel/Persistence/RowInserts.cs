@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -11,10 +12,11 @@ namespace Tandem.Kernel.Persistence;
 /// <summary>
 /// Writes new rows for entities straight to the context's connection, in its current transaction, without tracking
 /// them: one <c>INSERT … VALUES (…), (…)</c> per table, with the columns, value conversions and parameter types taken
-/// from the model, and owned collections (an order's lines) written after their owner. It is for append-only rows on
+/// from the model, and owned collections (an order's lines) written after their owner. The statement is built once per
+/// shape (the tables and their row counts) as a <see cref="PreparedStatement"/>. It is for append-only rows on
 /// the hottest path (a new order, its lines, its outbox messages), where change tracking was most of a
 /// <c>SaveChanges</c>' cost and, on SQLite, of the time the transaction holds the one write lock
-/// (docs/decisions/0019). The command runs through EF Core's pipeline, so interceptors (the SQLite write gate) see it.
+/// (docs/decisions/0019). Interceptors (the SQLite write gate) see the statement.
 /// <para>The entities must not be tracked by the context as well, or <c>SaveChanges</c> would insert them again, and
 /// every value must be set: no column is left to the database to generate.</para>
 /// </summary>
@@ -23,8 +25,16 @@ public static class RowInserts
     // Well under SQLite's and PostgreSQL's limits on parameters per statement.
     private const int MaxParametersPerStatement = 900;
 
+    // Statements kept per model, one per shape; shapes past this many (orders of many different line counts) are built
+    // for each call instead.
+    private const int MaxShapes = 256;
+
     // Per entity type of a built model, and gone with the model (tests build many).
     private static readonly ConditionalWeakTable<IEntityType, TablePlan> Plans = [];
+
+    private static readonly ConditionalWeakTable<IModel, ConcurrentDictionary<string, PreparedStatement>> Statements = [];
+
+    private static int _planIds;
 
     /// <summary>Inserts the entities (and their owned collections); returns the number of rows written.</summary>
     public static async Task<int> InsertAsync(this DbContext db, IEnumerable<object> entities, CancellationToken ct)
@@ -48,11 +58,46 @@ public static class RowInserts
             return 0;
         }
 
-        using var factory = db.Database.GetDbConnection().CreateCommand();
+        // One statement per table (chunked under the parameter limit), built once per shape: which tables, how many rows.
+        var groups = rows.GroupBy(r => r.Plan, ReferenceEqualityComparer.Instance).Select(g => g.ToList()).ToList();
+        var shape = string.Join(",", groups.Select(g => $"{g[0].Plan.Id}x{g.Count}"));
+        var statements = Statements.GetValue(db.Model, _ => new ConcurrentDictionary<string, PreparedStatement>(StringComparer.Ordinal));
+        if (!statements.TryGetValue(shape, out var statement))
+        {
+            statement = Build(db, groups);
+            if (statements.Count < MaxShapes)
+            {
+                statements.TryAdd(shape, statement);
+            }
+        }
+
+        var values = new List<object?>();
+        foreach (var (plan, entity, owner) in groups.SelectMany(g => g))
+        {
+            foreach (var column in plan.Columns)
+            {
+                values.Add(column.Value(entity, owner));
+            }
+        }
+
+        try
+        {
+            await statement.ExecuteAsync(db, values, ct);
+        }
+        catch (DbException e)
+        {
+            // As SaveChanges reports a refused write (a unique key taken, say), so callers handle both alike.
+            throw new DbUpdateException("An error occurred while inserting rows. See the inner exception for details.", e);
+        }
+
+        return rows.Count;
+    }
+
+    private static PreparedStatement Build(DbContext db, List<List<(TablePlan Plan, object Entity, object? Owner)>> groups)
+    {
         var sql = new StringBuilder();
-        var parameters = new List<DbParameter>();
-        var written = 0;
-        foreach (var table in rows.GroupBy(r => r.Plan, ReferenceEqualityComparer.Instance).Select(g => g.ToList()))
+        var parameters = new List<PreparedStatement.Parameter>();
+        foreach (var table in groups)
         {
             var plan = table[0].Plan;
             var perStatement = Math.Max(1, MaxParametersPerStatement / plan.Columns.Length);
@@ -65,30 +110,19 @@ public static class RowInserts
                     for (var c = 0; c < plan.Columns.Length; c++)
                     {
                         var column = plan.Columns[c];
-                        var name = "@r" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                        parameters.Add(column.Mapping.CreateParameter(factory, name, column.Value(statement[r].Entity, statement[r].Owner), column.Nullable));
-                        sql.Append(c == 0 ? name : ", " + name);
+                        var name = "r" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        parameters.Add(new PreparedStatement.Parameter(name, column.Mapping, column.Nullable));
+                        sql.Append(c == 0 ? "@" : ", @").Append(name);
                     }
 
                     sql.Append(')');
                 }
 
                 sql.Append(";\n");
-                written += statement.Length;
             }
         }
 
-        try
-        {
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
-        }
-        catch (DbException e)
-        {
-            // As SaveChanges reports a refused write (a unique key taken, say), so callers handle both alike.
-            throw new DbUpdateException("An error occurred while inserting rows. See the inner exception for details.", e);
-        }
-
-        return written;
+        return PreparedStatement.Build(db, sql.ToString(), parameters);
     }
 
     private static void Collect(IEntityType type, object entity, object? owner, ISqlGenerationHelper helper, List<(TablePlan, object, object?)> rows)
@@ -111,6 +145,8 @@ public static class RowInserts
 
     private sealed class TablePlan
     {
+        public int Id { get; } = Interlocked.Increment(ref _planIds);
+
         public required string Prefix { get; init; }
 
         public required Column[] Columns { get; init; }

@@ -1,9 +1,10 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Tandem.Kernel;
 using Tandem.Kernel.Idempotency;
 using Tandem.Kernel.Persistence;
 using Tandem.Payments.Contracts;
-using Tandem.Payments.Data;
 
 namespace Tandem.Payments.Processing;
 
@@ -107,12 +108,23 @@ internal sealed class ProviderNotifications(TandemDbContext db, PaymentService p
     /// </summary>
     private async Task<bool> RecordAsync(ProviderNotification notification, CancellationToken ct)
     {
-        var inserted = await db.Database.ExecuteSqlRawAsync(
-            RecordSql(db.IsPostgres), [notification.NotificationId, notification.Provider, Now], ct);
+        var inserted = await RecordStatements.GetValue(db.Model, _ => RecordStatement(db))
+            .ExecuteAsync(db, [notification.NotificationId, notification.Provider, Now], ct);
         return inserted == 1;
     }
 
-    private static string RecordSql(bool postgres) =>
-        $"INSERT INTO {new ModuleTables(postgres).For(new PaymentsModel().Schema).Qualified("processed_notifications")} " +
-        "(\"Id\", \"Provider\", \"ReceivedAt\") VALUES ({0}, {1}, {2}) ON CONFLICT DO NOTHING";
+    // Per model (so per provider), and gone with the model (tests build many).
+    private static readonly ConditionalWeakTable<IModel, PreparedStatement> RecordStatements = [];
+
+    private static PreparedStatement RecordStatement(TandemDbContext db)
+    {
+        var t = PreparedStatement.TableOf<ProcessedNotification>(db);
+        return PreparedStatement.Build(db,
+            $"INSERT INTO {t.Name} ({t.Column(nameof(ProcessedNotification.Id))}, {t.Column(nameof(ProcessedNotification.Provider))}, " +
+            $"{t.Column(nameof(ProcessedNotification.ReceivedAt))}) VALUES (@id, @provider, @at) ON CONFLICT DO NOTHING",
+            [
+                t.Parameter("id", nameof(ProcessedNotification.Id)), t.Parameter("provider", nameof(ProcessedNotification.Provider)),
+                t.Parameter("at", nameof(ProcessedNotification.ReceivedAt)),
+            ]);
+    }
 }
