@@ -157,6 +157,16 @@ public sealed class WriterQueueTests
             .GetProperty("System.Threading.ThreadPool.HillClimbing.Disable").GetBoolean().ShouldBeTrue();
     }
 
+    [Fact]
+    public void The_host_runs_server_GC_without_dynamic_adaptation()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Tandem.Host.runtimeconfig.json");
+        using var config = JsonDocument.Parse(File.ReadAllText(path));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        properties.GetProperty("System.GC.Server").GetBoolean().ShouldBeTrue();
+        properties.GetProperty("System.GC.DynamicAdaptationMode").GetInt32().ShouldBe(0);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + Patience;
