@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -28,7 +27,7 @@ internal sealed class StoreStock(
     {
         var sorted = Normalise(lines);
         var now = Now;
-        var reserve = ReserveStatement();
+        var reserve = ReserveStatement.For(db);
         var after = new List<RowLevels>(sorted.Count);
         for (var i = 0; i < sorted.Count; i++)
         {
@@ -74,20 +73,17 @@ internal sealed class StoreStock(
         public long Blocked { get; init; }
     }
 
-    // Per model (so per provider), and gone with the model (tests build many).
-    private static readonly ConditionalWeakTable<IModel, PreparedStatement> ReserveStatements = [];
-
     /// <summary>
     /// The reservation: one conditional UPDATE that takes <c>@q</c> units only while that many are available, and
     /// returns the row's new levels (<c>RETURNING</c>, on SQLite and PostgreSQL alike) for the StockChanged event, so
     /// the transaction, which on SQLite holds the one write lock, does not read them again. Built once as a
     /// <see cref="PreparedStatement"/>; its values: quantity, now, store, product.
     /// </summary>
-    private PreparedStatement ReserveStatement() => ReserveStatements.GetValue(db.Model, _ =>
+    private static readonly PreparedStatement.PerModel ReserveStatement = new(context =>
     {
-        var t = PreparedStatement.TableOf<StockItem>(db);
+        var t = PreparedStatement.TableOf<StockItem>(context);
         var (reserved, onHand, blocked) = (t.Column(nameof(StockItem.Reserved)), t.Column(nameof(StockItem.OnHand)), t.Column(nameof(StockItem.Blocked)));
-        return PreparedStatement.Build(db,
+        return PreparedStatement.Build(context,
             $"UPDATE {t.Name} SET {reserved} = {reserved} + @q, {t.Column(nameof(StockItem.UpdatedAt))} = @now " +
             $"WHERE {t.Column(nameof(StockItem.StoreId))} = @store AND {t.Column(nameof(StockItem.ProductId))} = @product " +
             $"AND {onHand} - {reserved} - {blocked} >= @q " +

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -41,6 +42,14 @@ public sealed class PreparedStatement
         }
 
         return new PreparedStatement(builder.Build(), [.. parameters.Select(p => p.Name)]);
+    }
+
+    /// <summary>A statement built on first use for each model (so each provider), and gone with the model (tests build many).</summary>
+    public sealed class PerModel(Func<DbContext, PreparedStatement> build)
+    {
+        private readonly ConditionalWeakTable<IModel, PreparedStatement> _statements = [];
+
+        public PreparedStatement For(DbContext db) => _statements.GetValue(db.Model, _ => build(db));
     }
 
     /// <summary>The quoted names of an entity's table and columns, and its properties as parameters, for building a statement.</summary>

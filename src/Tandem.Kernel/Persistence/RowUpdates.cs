@@ -15,7 +15,7 @@ namespace Tandem.Kernel.Persistence;
 /// </summary>
 public static class RowUpdates
 {
-    private static readonly ConditionalWeakTable<IEntityType, ConcurrentDictionary<string, PreparedStatement>> Plans = [];
+    private static readonly ConditionalWeakTable<IEntityType, ConcurrentDictionary<string, PreparedStatement>> Statements = [];
 
     public static async Task<int> UpdateAsync<TEntity>(
         this DbContext db, (string Property, object? Value)[] set, (string Property, object? Value)[] where, CancellationToken ct)
@@ -35,7 +35,7 @@ public static class RowUpdates
         var type = db.Model.FindEntityType(typeof(TEntity))
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not an entity of this model.");
         var signature = string.Join(",", set.Select(s => s.Property)) + "|" + string.Join(",", where.Select(w => w.Property));
-        var statement = Plans.GetValue(type, _ => new ConcurrentDictionary<string, PreparedStatement>(StringComparer.Ordinal))
+        var statement = Statements.GetValue(type, _ => new ConcurrentDictionary<string, PreparedStatement>(StringComparer.Ordinal))
             .GetOrAdd(signature, _ => Build(db, type, set, where));
 
         var values = new object?[set.Length + where.Length];

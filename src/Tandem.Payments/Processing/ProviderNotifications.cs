@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Tandem.Kernel;
 using Tandem.Kernel.Idempotency;
 using Tandem.Kernel.Persistence;
@@ -108,23 +106,19 @@ internal sealed class ProviderNotifications(TandemDbContext db, PaymentService p
     /// </summary>
     private async Task<bool> RecordAsync(ProviderNotification notification, CancellationToken ct)
     {
-        var inserted = await RecordStatements.GetValue(db.Model, _ => RecordStatement(db))
-            .ExecuteAsync(db, [notification.NotificationId, notification.Provider, Now], ct);
+        var inserted = await RecordStatement.For(db).ExecuteAsync(db, [notification.NotificationId, notification.Provider, Now], ct);
         return inserted == 1;
     }
 
-    // Per model (so per provider), and gone with the model (tests build many).
-    private static readonly ConditionalWeakTable<IModel, PreparedStatement> RecordStatements = [];
-
-    private static PreparedStatement RecordStatement(TandemDbContext db)
+    private static readonly PreparedStatement.PerModel RecordStatement = new(context =>
     {
-        var t = PreparedStatement.TableOf<ProcessedNotification>(db);
-        return PreparedStatement.Build(db,
+        var t = PreparedStatement.TableOf<ProcessedNotification>(context);
+        return PreparedStatement.Build(context,
             $"INSERT INTO {t.Name} ({t.Column(nameof(ProcessedNotification.Id))}, {t.Column(nameof(ProcessedNotification.Provider))}, " +
             $"{t.Column(nameof(ProcessedNotification.ReceivedAt))}) VALUES (@id, @provider, @at) ON CONFLICT DO NOTHING",
             [
                 t.Parameter("id", nameof(ProcessedNotification.Id)), t.Parameter("provider", nameof(ProcessedNotification.Provider)),
                 t.Parameter("at", nameof(ProcessedNotification.ReceivedAt)),
             ]);
-    }
+    });
 }
