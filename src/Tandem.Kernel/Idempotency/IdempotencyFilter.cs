@@ -118,21 +118,18 @@ internal sealed class IdempotencyFilter : IEndpointFilter
                 return Results.Empty;
             }
 
-            // A handler that wrote nothing (a refusal, say) has its answer recorded by the key alone; one that committed
-            // its effect early (IdempotentRequest.CheckpointAsync) has its final answer recorded in a transaction of its own.
-            if (!await db.BeginDeferredTransactionAsync(CancellationToken.None) && db.Database.CurrentTransaction is null)
-            {
-                await db.Database.BeginTransactionAsync(CancellationToken.None);
-            }
-
-            if (!await keys.RecordAsync(active, IdempotencyState.Completed, captured, CancellationToken.None))
+            // A handler that wrote nothing (a refusal, say) has its answer recorded by the key alone. One that committed
+            // its effect early (IdempotentRequest.CheckpointAsync) has nothing left to write but its final answer, which
+            // goes into a transaction shared with other such answers (FinalAnswers).
+            var recorded = !await db.BeginDeferredTransactionAsync(CancellationToken.None) && db.Database.CurrentTransaction is null && active.Recorded
+                ? await http.RequestServices.GetRequiredService<FinalAnswers>().StoreAsync(active, captured)
+                : await RecordInTransactionAsync(db, keys, active, captured);
+            if (!recorded)
             {
                 await RollbackAsync(db);
                 http.Response.Clear();
                 return InUse();
             }
-
-            await db.Database.CommitTransactionAsync(CancellationToken.None);
         }
         catch (IdempotencyKeyTakenException)
         {
@@ -161,6 +158,23 @@ internal sealed class IdempotencyFilter : IEndpointFilter
 
         await WriteAsync(http, captured, replayed: false);
         return Results.Empty;
+    }
+
+    /// <summary>Records the key and answer in the request's transaction (begun here if the handler wrote nothing) and commits; false when the lease was lost.</summary>
+    private static async Task<bool> RecordInTransactionAsync(TandemDbContext db, IdempotencyKeys keys, ActiveKey active, CapturedResponse captured)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            await db.Database.BeginTransactionAsync(CancellationToken.None);
+        }
+
+        if (!await keys.RecordAsync(active, IdempotencyState.Completed, captured, CancellationToken.None))
+        {
+            return false;
+        }
+
+        await db.Database.CommitTransactionAsync(CancellationToken.None);
+        return true;
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ public static class IdempotencyServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModuleModel, IdempotencyModel>());
         services.TryAddScoped<IdempotencyKeys>();
         services.TryAddSingleton<RunningKeys>();
+        services.TryAddSingleton<FinalAnswers>();
         services.TryAddScoped(sp => new IdempotentRequest(
             sp.GetRequiredService<TandemDbContext>(), sp.GetRequiredService<IdempotencyKeys>(), sp.GetRequiredService<IOptions<JsonOptions>>()));
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, BufferKeyedRequests>());

@@ -111,6 +111,38 @@ public abstract class IdempotencyTests(TandemApp app) : ShopTest(app)
     }
 
     [Fact]
+    public async Task Concurrent_payments_each_replay_their_own_final_answer()
+    {
+        // Final answers of payments are stored several to a transaction (FinalAnswers); approvals and declines mixed,
+        // each retry must get its own request's answer, and the final one rather than the provisional "pending".
+        const int Orders = 24;
+        var shop = await NewShopAsync(products: 1, onHand: Orders);
+        var consumer = await NewUserAsync();
+        var orders = new List<Guid>();
+        for (var i = 0; i < Orders; i++)
+        {
+            orders.Add(IdOf(await PlaceOkAsync(consumer, shop, (shop[0], 1))));
+        }
+
+        var attempts = orders.Select((id, i) => (OrderId: id, Key: NewKey(), Sandbox: new { outcome = i % 3 == 0 ? "decline" : "approve" })).ToList();
+        var firsts = await Task.WhenAll(attempts.Select(async a =>
+            await (await PayAsync(consumer, a.OrderId, a.Sandbox, a.Key)).ShouldHave(HttpStatusCode.OK)));
+        var replays = await Task.WhenAll(attempts.Select(async a =>
+        {
+            using var replay = await PayAsync(consumer, a.OrderId, a.Sandbox, a.Key);
+            replay.Headers.GetValues("Idempotent-Replayed").ShouldContain("true");
+            return await replay.ShouldHave(HttpStatusCode.OK);
+        }));
+
+        for (var i = 0; i < Orders; i++)
+        {
+            firsts[i].GetProperty("status").GetString().ShouldBe(i % 3 == 0 ? "declined" : "succeeded");
+            replays[i].GetProperty("paymentId").GetGuid().ShouldBe(firsts[i].GetProperty("paymentId").GetGuid());
+            replays[i].GetProperty("status").GetString().ShouldBe(firsts[i].GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_retry_while_the_first_request_still_runs_is_told_so()
     {
         var shop = await NewShopAsync(products: 1);
