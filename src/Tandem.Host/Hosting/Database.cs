@@ -84,13 +84,16 @@ internal static class Database
         {
             connectionString = WithConnectionDefaults(configuration.GetConnectionString("Tandem")
                 ?? throw new InvalidOperationException("Tandem:Database:Provider is Postgres but ConnectionStrings:Tandem is not set."));
-            sandboxConnectionString = configuration.GetConnectionString("Sandbox") is { Length: > 0 } sandbox ? WithConnectionDefaults(sandbox) : connectionString;
+            sandboxConnectionString = WithoutWaitingForDisk(
+                configuration.GetConnectionString("Sandbox") is { Length: > 0 } sandbox ? WithConnectionDefaults(sandbox) : connectionString);
         }
 
-        AddContext<TandemDbContext>(services, provider, connectionString, database: "tandem", historySchema: null,
+        AddContext<TandemDbContext>(services, provider, connectionString, database: "tandem", historySchema: null, waitForDisk: true,
             (sp, options) => ModuleModels.WithModules(options, sp.GetServices<IModuleModel>()).AddInterceptors(DeferredTransactionGuard.Instance));
-        // The sandbox's books: on SQLite another file, with its own single writer and so its own gate.
-        AddContext<SandboxDbContext>(services, provider, sandboxConnectionString, database: "sandbox", historySchema: SandboxDbContext.Schema);
+        // The sandbox's books: on SQLite another file, with its own single writer and so its own gate. They stand in for
+        // another company's system, so their commits do not wait for the disk (docs/decisions/0026).
+        AddContext<SandboxDbContext>(services, provider, sandboxConnectionString, database: "sandbox", historySchema: SandboxDbContext.Schema,
+            waitForDisk: false);
         services.AddSingleton(new DatabaseInfo(provider, connectionString, sandboxConnectionString));
         return services;
     }
@@ -122,6 +125,23 @@ internal static class Database
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// The sandbox provider's connections to PostgreSQL: a commit returns before its WAL record is flushed
+    /// (<c>synchronous_commit = off</c>), unless the connection string's own options set it. A crash of the database
+    /// server can take back the last sandbox commits, never corrupt them; Tandem's own data keeps waiting for the disk
+    /// (docs/decisions/0026).
+    /// </summary>
+    internal static string WithoutWaitingForDisk(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Options?.Contains("synchronous_commit", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            builder.Options = string.Join(' ', new[] { builder.Options, "-c synchronous_commit=off" }.Where(o => !string.IsNullOrWhiteSpace(o)));
+        }
+
+        return builder.ConnectionString;
+    }
+
     private static bool Sets(NpgsqlConnectionStringBuilder builder, string key) =>
         builder.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals(key, StringComparison.OrdinalIgnoreCase));
 
@@ -131,13 +151,13 @@ internal static class Database
     /// 90 µs of CPU, and a checkout takes several.
     /// </summary>
     private static void AddContext<TContext>(
-        IServiceCollection services, DatabaseProvider provider, string connectionString, string database, string? historySchema,
+        IServiceCollection services, DatabaseProvider provider, string connectionString, string database, string? historySchema, bool waitForDisk,
         Action<IServiceProvider, DbContextOptionsBuilder>? more = null)
         where TContext : DbContext
     {
         // One interceptor instance for every context of a file: EF Core keys its internal service provider on the
         // options, so a new instance per context would build a new provider each time.
-        var busyTimeout = new SqliteBusyTimeout(milliseconds: 30_000);
+        var settings = new SqliteConnectionSettings(busyTimeoutMs: 30_000, waitForDisk);
         var writeGate = new SqliteWriteGate(patience: TimeSpan.FromSeconds(30), database);
         services.AddDbContextPool<TContext>((sp, options) =>
         {
@@ -145,7 +165,7 @@ internal static class Database
             if (provider == DatabaseProvider.Sqlite)
             {
                 options.UseSqlite(connectionString, o => o.MigrationsAssembly("Tandem.Migrations.Sqlite"))
-                    .AddInterceptors(busyTimeout, writeGate);
+                    .AddInterceptors(settings, writeGate);
             }
             else
             {

@@ -6,21 +6,28 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Tandem.Host.Hosting;
 
 /// <summary>
-/// Lets SQLite itself wait for the write lock (<c>PRAGMA busy_timeout</c>) on every connection the host opens.
-/// Without it Microsoft.Data.Sqlite retries a busy statement every 150 ms, so under concurrent writes a request that
-/// missed the lock by a millisecond sleeps 150 ms, and the single writer sits idle while everyone sleeps.
-/// The setting belongs to the native connection, which the pool keeps open across many logical opens, so it is set
-/// once per native connection rather than before every query.
+/// Settings every connection the host opens to a SQLite file gets, set once per native connection (the pool keeps it
+/// open across many logical opens) rather than before every query.
+/// <list type="bullet">
+/// <item><c>PRAGMA busy_timeout</c>: SQLite itself waits for the write lock. Without it Microsoft.Data.Sqlite retries a
+/// busy statement every 150 ms, so under concurrent writes a request that missed the lock by a millisecond sleeps
+/// 150 ms, and the single writer sits idle while everyone sleeps.</item>
+/// <item><c>PRAGMA synchronous = NORMAL</c>, only where <paramref name="waitForDisk"/> is false (the sandbox provider's
+/// books): a commit no longer waits for the disk. In WAL mode that still survives the host crashing; only the
+/// machine losing power can take back the last commits (docs/decisions/0026).</item>
+/// </list>
 /// </summary>
-internal sealed class SqliteBusyTimeout(int milliseconds) : DbConnectionInterceptor
+internal sealed class SqliteConnectionSettings(int busyTimeoutMs, bool waitForDisk) : DbConnectionInterceptor
 {
     private readonly ConditionalWeakTable<object, object> _done = [];
+
+    private readonly string _pragmas = $"PRAGMA busy_timeout = {busyTimeoutMs};" + (waitForDisk ? "" : "PRAGMA synchronous = NORMAL;");
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
         if (IsNew(connection))
         {
-            using var command = Pragma(connection);
+            using var command = Pragmas(connection);
             command.ExecuteNonQuery();
         }
     }
@@ -29,7 +36,7 @@ internal sealed class SqliteBusyTimeout(int milliseconds) : DbConnectionIntercep
     {
         if (IsNew(connection))
         {
-            await using var command = Pragma(connection);
+            await using var command = Pragmas(connection);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -37,10 +44,10 @@ internal sealed class SqliteBusyTimeout(int milliseconds) : DbConnectionIntercep
     private bool IsNew(DbConnection connection) =>
         connection is not SqliteConnection { Handle: { } handle } || _done.TryAdd(handle, handle);
 
-    private DbCommand Pragma(DbConnection connection)
+    private DbCommand Pragmas(DbConnection connection)
     {
         var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {milliseconds};";
+        command.CommandText = _pragmas;
         return command;
     }
 }

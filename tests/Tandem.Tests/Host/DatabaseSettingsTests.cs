@@ -4,8 +4,8 @@ using Tandem.Host.Hosting;
 namespace Tandem.Tests.Host;
 
 /// <summary>
-/// PostgreSQL connections prepare the statements they repeat and go back to the pool without a reset, unless the
-/// operator's connection string says otherwise.
+/// PostgreSQL connections prepare the statements they repeat and go back to the pool without a reset, and the sandbox
+/// provider's commit without waiting for the disk, unless the operator's connection string says otherwise.
 /// </summary>
 public sealed class DatabaseSettingsTests
 {
@@ -31,4 +31,11 @@ public sealed class DatabaseSettingsTests
     [InlineData("Host=db;NoResetOnClose=false")]
     public void An_operators_own_reset_setting_wins(string connectionString) =>
         new NpgsqlConnectionStringBuilder(Database.WithConnectionDefaults(connectionString)).NoResetOnClose.ShouldBeFalse();
+
+    [Theory]
+    [InlineData("Host=db", "-c synchronous_commit=off")]
+    [InlineData("Host=db;Options=-c search_path=shop", "-c search_path=shop -c synchronous_commit=off")]
+    [InlineData("Host=db;Options=-c synchronous_commit=local", "-c synchronous_commit=local")]
+    public void The_sandbox_commits_without_waiting_for_the_disk_unless_the_operator_says(string connectionString, string options) =>
+        new NpgsqlConnectionStringBuilder(Database.WithoutWaitingForDisk(connectionString)).Options.ShouldBe(options);
 }

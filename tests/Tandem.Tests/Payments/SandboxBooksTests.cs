@@ -18,6 +18,40 @@ namespace Tandem.Tests.Payments;
 public abstract class SandboxBooksTests(TandemApp app) : ShopTest(app)
 {
     [Fact]
+    public async Task Only_the_sandbox_books_commit_without_waiting_for_the_disk()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var tandem = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
+        var sandbox = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
+        if (App.Provider == "sqlite")
+        {
+            // 2 is FULL (a commit waits for the WAL to reach the disk), 1 is NORMAL.
+            (await SettingAsync(tandem, "PRAGMA synchronous")).ShouldBe("2");
+            (await SettingAsync(sandbox, "PRAGMA synchronous")).ShouldBe("1");
+        }
+        else
+        {
+            (await SettingAsync(tandem, "SHOW synchronous_commit")).ShouldBe("on");
+            (await SettingAsync(sandbox, "SHOW synchronous_commit")).ShouldBe("off");
+        }
+    }
+
+    private async Task<string?> SettingAsync(DbContext db, string sql)
+    {
+        await db.Database.OpenConnectionAsync(Ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToString(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    [Fact]
     public async Task The_sandbox_books_a_payment_in_its_own_store_and_Tandem_has_no_sandbox_tables()
     {
         var shop = await NewShopAsync();
