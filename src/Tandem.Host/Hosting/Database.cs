@@ -84,8 +84,7 @@ internal static class Database
         {
             connectionString = WithConnectionDefaults(configuration.GetConnectionString("Tandem")
                 ?? throw new InvalidOperationException("Tandem:Database:Provider is Postgres but ConnectionStrings:Tandem is not set."));
-            sandboxConnectionString = WithoutWaitingForDisk(
-                configuration.GetConnectionString("Sandbox") is { Length: > 0 } sandbox ? WithConnectionDefaults(sandbox) : connectionString);
+            sandboxConnectionString = configuration.GetConnectionString("Sandbox") is { Length: > 0 } sandbox ? WithConnectionDefaults(sandbox) : connectionString;
         }
 
         AddContext<TandemDbContext>(services, provider, connectionString, database: "tandem", historySchema: null, waitForDisk: true,
@@ -169,7 +168,7 @@ internal static class Database
             }
             else
             {
-                options.UseNpgsql(connectionString, o =>
+                options.UseNpgsql(waitForDisk ? connectionString : WithoutWaitingForDisk(connectionString), o =>
                 {
                     o.MigrationsAssembly("Tandem.Migrations.Postgres");
                     if (historySchema is not null)

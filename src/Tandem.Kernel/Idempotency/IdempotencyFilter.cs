@@ -121,7 +121,9 @@ internal sealed class IdempotencyFilter : IEndpointFilter
             // A handler that wrote nothing (a refusal, say) has its answer recorded by the key alone. One that committed
             // its effect early (IdempotentRequest.CheckpointAsync) has nothing left to write but its final answer, which
             // goes into a transaction shared with other such answers (FinalAnswers).
-            var recorded = !await db.BeginDeferredTransactionAsync(CancellationToken.None) && db.Database.CurrentTransaction is null && active.Recorded
+            var begun = await db.BeginDeferredTransactionAsync(CancellationToken.None);
+            var onlyTheAnswerLeft = !begun && db.Database.CurrentTransaction is null && active.Recorded;
+            var recorded = onlyTheAnswerLeft
                 ? await http.RequestServices.GetRequiredService<FinalAnswers>().StoreAsync(active, captured)
                 : await RecordInTransactionAsync(db, keys, active, captured);
             if (!recorded)
