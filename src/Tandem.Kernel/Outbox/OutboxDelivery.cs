@@ -15,7 +15,9 @@ namespace Tandem.Kernel.Outbox;
 /// is rolled back alone, and the chunk commits once. A handler whose effect committed is skipped when the message comes
 /// again. (One transaction per message made the dispatcher the biggest writer on SQLite, where every commit waits for
 /// the single writer and a disk sync: a checkout published four events, each a commit of its own.) A handler marked
-/// <see cref="ChangesNoDataAttribute"/> is called outside any transaction and its chunk's records are saved at once.
+/// <see cref="ChangesNoDataAttribute"/> is called outside any transaction; its records are handed back to be saved with
+/// the batch's outcome (<see cref="BatchOutcome.Handled"/>), in the dispatcher's one closing transaction. Which
+/// (event, handler) pairs earlier deliveries recorded is read once per batch.
 /// </summary>
 internal sealed class OutboxDelivery(
     IServiceScopeFactory scopes,
@@ -36,12 +38,14 @@ internal sealed class OutboxDelivery(
     private readonly ConcurrentDictionary<Type, int> _handlerCounts = new();
 
     /// <summary>
-    /// Delivers the batch; the answer names each message some handler failed on, with what went wrong
-    /// (for <c>LastError</c>). Messages it does not name were processed by every handler.
+    /// Delivers the batch. The outcome names each message some handler failed on, with what went wrong (for
+    /// <c>LastError</c>); messages it does not name were processed by every handler. It also holds the records of the
+    /// calls to handlers that change no data, which the caller saves with its own writes.
     /// </summary>
-    public async Task<IReadOnlyDictionary<Guid, string>> DeliverBatchAsync(IReadOnlyList<OutboxMessage> batch, int concurrency, CancellationToken ct)
+    public async Task<BatchOutcome> DeliverBatchAsync(IReadOnlyList<OutboxMessage> batch, int concurrency, CancellationToken ct)
     {
         var errors = new ConcurrentDictionary<Guid, string>();
+        var handled = new ConcurrentQueue<ProcessedEvent>();
         var lanes = new List<(Type EventType, Type HandlerType, int Index, List<(Guid Id, object Event)> Messages)>();
         foreach (var group in batch.GroupBy(m => m.Type))
         {
@@ -75,15 +79,34 @@ internal sealed class OutboxDelivery(
             }
         }
 
+        var done = lanes.Count == 0 ? [] : await ProcessedAsync(batch, ct);
         await Parallel.ForEachAsync(lanes, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = ct },
             async (lane, token) =>
             {
-                foreach (var (id, error) in await DeliverChunkAsync(lane.EventType, lane.HandlerType, lane.Index, lane.Messages, token))
+                foreach (var (id, error) in await DeliverChunkAsync(lane.EventType, lane.HandlerType, lane.Index, lane.Messages, done, handled, token))
                 {
                     errors.AddOrUpdate(id, error, (_, earlier) => earlier + Environment.NewLine + error);
                 }
             });
-        return errors;
+        return new BatchOutcome(errors, [.. handled]);
+    }
+
+    /// <summary>The (event, handler) pairs already recorded for the batch's messages: one query for every lane.</summary>
+    private async Task<HashSet<(Guid EventId, string Handler)>> ProcessedAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await RecordedAsync(scope.ServiceProvider.GetRequiredService<TandemDbContext>(), batch.Select(m => m.Id), ct);
+    }
+
+    /// <summary>Which (event, handler) pairs of these events are recorded as processed.</summary>
+    internal static async Task<HashSet<(Guid EventId, string Handler)>> RecordedAsync(TandemDbContext db, IEnumerable<Guid> eventIds, CancellationToken ct)
+    {
+        var ids = eventIds.Distinct().ToList();
+        var pairs = await db.Set<ProcessedEvent>().AsNoTracking()
+            .Where(p => ids.Contains(p.EventId))
+            .Select(p => new { p.EventId, p.Handler })
+            .ToListAsync(ct);
+        return [.. pairs.Select(p => (p.EventId, p.Handler))];
     }
 
     private int HandlerCount(Type handlerType) => _handlerCounts.GetOrAdd(handlerType, type =>
@@ -94,7 +117,8 @@ internal sealed class OutboxDelivery(
 
     /// <summary>One handler, several messages of its type, one transaction. Returns the messages it failed on.</summary>
     private async Task<List<(Guid Id, string Error)>> DeliverChunkAsync(
-        Type eventType, Type handlerType, int index, List<(Guid Id, object Event)> messages, CancellationToken ct)
+        Type eventType, Type handlerType, int index, List<(Guid Id, object Event)> messages,
+        HashSet<(Guid EventId, string Handler)> done, ConcurrentQueue<ProcessedEvent> handled, CancellationToken ct)
     {
         var failed = new List<(Guid Id, string Error)>();
         var handlerName = "?";
@@ -103,13 +127,7 @@ internal sealed class OutboxDelivery(
             await using var scope = scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetServices(handlerType).ElementAt(index)!;
             handlerName = HandlerName(handler);
-            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
-            var ids = messages.Select(m => m.Id).ToList();
-            var done = (await db.Set<ProcessedEvent>().AsNoTracking()
-                .Where(p => p.Handler == handlerName && ids.Contains(p.EventId))
-                .Select(p => p.EventId)
-                .ToListAsync(ct)).ToHashSet();
-            var due = messages.Where(m => !done.Contains(m.Id)).ToList();
+            var due = messages.Where(m => !done.Contains((m.Id, handlerName))).ToList();
             if (due.Count == 0)
             {
                 return failed;
@@ -118,8 +136,10 @@ internal sealed class OutboxDelivery(
             var invoke = Invokers.GetOrAdd(eventType, Compile);
             if (ChangesNoData.GetOrAdd(handler.GetType(), type => type.IsDefined(typeof(ChangesNoDataAttribute), inherit: false)))
             {
-                return await DeliverOutsideTransactionAsync(db, handler, handlerName, invoke, eventType, due, ct);
+                return await DeliverOutsideTransactionAsync(handler, handlerName, invoke, eventType, due, handled, ct);
             }
+
+            var db = scope.ServiceProvider.GetRequiredService<TandemDbContext>();
 
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             for (var i = 0; i < due.Count; i++)
@@ -160,49 +180,25 @@ internal sealed class OutboxDelivery(
     }
 
     /// <summary>
-    /// A handler that changes no data: each message is handed to it outside any transaction, then the ones it handled are
-    /// recorded in one statement. If another dispatcher recorded some of them first (after a lease ran out), the rest are
-    /// recorded one by one; such a handler allows being called twice.
+    /// A handler that changes no data: each message is handed to it outside any transaction, and a record of each one
+    /// it handled is queued for the batch's closing transaction. Such a handler allows being called twice (a crash
+    /// before that transaction commits brings the messages back).
     /// </summary>
     private async Task<List<(Guid Id, string Error)>> DeliverOutsideTransactionAsync(
-        TandemDbContext db, object handler, string handlerName, Func<object, object, CancellationToken, Task> invoke, Type eventType,
-        List<(Guid Id, object Event)> due, CancellationToken ct)
+        object handler, string handlerName, Func<object, object, CancellationToken, Task> invoke, Type eventType,
+        List<(Guid Id, object Event)> due, ConcurrentQueue<ProcessedEvent> handled, CancellationToken ct)
     {
         var failed = new List<(Guid Id, string Error)>();
-        var handled = new List<ProcessedEvent>(due.Count);
         foreach (var (id, integrationEvent) in due)
         {
             try
             {
                 await invoke(handler, integrationEvent, ct);
-                handled.Add(new ProcessedEvent { EventId = id, Handler = handlerName, ProcessedAt = clock.GetUtcNow().UtcDateTime });
+                handled.Enqueue(new ProcessedEvent { EventId = id, Handler = handlerName, ProcessedAt = clock.GetUtcNow().UtcDateTime });
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 failed.Add(HandlerFailed(ex, handlerName, id, eventType));
-            }
-        }
-
-        if (handled.Count == 0)
-        {
-            return failed;
-        }
-
-        try
-        {
-            // One statement for the chunk's records, untracked (docs/decisions/0019).
-            await db.InsertAsync(handled, ct);
-        }
-        catch (DbUpdateException)
-        {
-            foreach (var record in handled)
-            {
-                if (!await AlreadyProcessedAsync(db, record.EventId, handlerName, ct))
-                {
-                    db.Set<ProcessedEvent>().Add(record);
-                    await db.SaveChangesAsync(ct);
-                    db.ChangeTracker.Clear();
-                }
             }
         }
 
@@ -229,3 +225,9 @@ internal sealed class OutboxDelivery(
         where TEvent : IIntegrationEvent =>
         ((IIntegrationEventHandler<TEvent>)handler).HandleAsync((TEvent)integrationEvent, ct);
 }
+
+/// <summary>
+/// What delivering a batch came to: the messages some handler failed on (with the error for <c>LastError</c>), and the
+/// records of calls to handlers that change no data, still to be saved.
+/// </summary>
+internal sealed record BatchOutcome(IReadOnlyDictionary<Guid, string> Errors, IReadOnlyList<ProcessedEvent> Handled);
