@@ -19,10 +19,11 @@ internal sealed class OrderAccess(TandemDbContext db, IMerchantAccess merchants)
 {
     public IQueryable<Order> Orders => db.Set<Order>().Include(o => o.Lines);
 
-    // Compiled once per model: every payment and every look at an order by its consumer starts here (docs/decisions/0022).
+    // Compiled once per model: every payment starts here (docs/decisions/0022). Without the lines: paying needs only the
+    // order's row, and OrderLifecycle loads them where a transition needs them (an order that expired meanwhile).
     private static readonly CompiledQuery<Func<TandemDbContext, Guid, Guid, CancellationToken, Task<Order?>>> ConsumerOrder = new(() =>
         EF.CompileAsyncQuery((TandemDbContext db, Guid orderId, Guid consumerId, CancellationToken ct) =>
-            db.Set<Order>().Include(o => o.Lines).SingleOrDefault(o => o.Id == orderId && o.ConsumerId == consumerId)));
+            db.Set<Order>().SingleOrDefault(o => o.Id == orderId && o.ConsumerId == consumerId)));
 
     public async Task<(OrderForCaller? Found, ProblemHttpResult? Problem)> LoadAsync(Guid orderId, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -60,7 +61,7 @@ internal sealed class OrderAccess(TandemDbContext db, IMerchantAccess merchants)
         return (found.Order, null);
     }
 
-    /// <summary>For the consumer's own actions (paying): anyone else gets 404.</summary>
+    /// <summary>For the consumer's own actions (paying), without the order's lines: anyone else gets 404.</summary>
     public async Task<(Order? Order, ProblemHttpResult? Problem)> LoadForConsumerAsync(Guid orderId, ClaimsPrincipal user, CancellationToken ct)
     {
         var userId = user.RequiredUserId();

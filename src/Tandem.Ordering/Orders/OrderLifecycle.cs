@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Tandem.Delivery.Contracts;
 using Tandem.Inventory.Contracts;
 using Tandem.Kernel;
@@ -29,9 +30,31 @@ internal sealed class OrderLifecycle(
 
     public static string StockReference(Order order) => $"order:{order.Id}";
 
+    /// <summary>
+    /// The order with its lines. Paying reads an order without them (a payment needs only the order's row); a transition
+    /// that moves stock or counts goods loads them first, so it never works from an empty list.
+    /// </summary>
+    public async Task<Order> WithLinesAsync(Order order, CancellationToken ct)
+    {
+        if (db.Entry(order).Collection(o => o.Lines).IsLoaded)
+        {
+            return order;
+        }
+
+        // EF Core cannot load an owned collection on its own; querying the tracked owner with them fills its list.
+        var loaded = await db.Set<Order>().Include(o => o.Lines).SingleAsync(o => o.Id == order.Id, ct);
+        if (!ReferenceEquals(loaded, order) || !db.Entry(order).Collection(o => o.Lines).IsLoaded)
+        {
+            throw new InvalidOperationException($"Order {order.Id} is not tracked by this unit of work; its lines cannot be loaded into it.");
+        }
+
+        return order;
+    }
+
     /// <summary>After <see cref="Order.Cancel"/> or <see cref="Order.Expire"/>: releases the reservation, decides a refund of money taken, announces it. Returns the payment to refund.</summary>
     public async Task<Guid?> CancelledAsync(Order order, CancellationToken ct)
     {
+        await WithLinesAsync(order, ct);
         closing.Add(order.Id);
         await stock.ReleaseAsync(order.StoreId, order.StockLines, StockReference(order), ct);
         if (order.Fulfillment == FulfillmentType.Delivery)
@@ -100,6 +123,7 @@ internal sealed class OrderLifecycle(
     /// <summary>After <see cref="Order.ConfirmReturn"/>: the goods are back on the shelf (movement <c>return</c>).</summary>
     public async Task ReturnedAsync(Order order, Guid actor, CancellationToken ct)
     {
+        await WithLinesAsync(order, ct);
         await stock.ReturnAsync(order.StoreId, order.StockLines, StockReference(order), actor, ct);
 
         // The consumer never got the goods: the whole payment goes back. The refund is decided here, in the return's
@@ -117,6 +141,7 @@ internal sealed class OrderLifecycle(
     /// <summary>The reserved goods leave the store as a sale: onHand and reserved both fall.</summary>
     private async Task GoodsLeaveAsync(Order order, Guid actor, CancellationToken ct)
     {
+        await WithLinesAsync(order, ct);
         closing.Add(order.Id);
         await stock.CommitSaleAsync(order.StoreId, order.StockLines, StockReference(order), actor, ct);
     }

@@ -17,11 +17,11 @@ namespace Tandem.Ordering.Paying;
 internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecycle, IDeliveryDesk delivery, Outbox outbox, TimeProvider clock)
     : IPaymentOutcomeHandler
 {
-    public Task PrepareAsync(Guid orderId, CancellationToken ct) => LoadWithLinesAsync(orderId, ct);
+    public Task PrepareAsync(Guid orderId, CancellationToken ct) => LoadAsync(orderId, ct);
 
     public async Task<bool> PaymentSucceededAsync(PaymentOutcome outcome, CancellationToken ct)
     {
-        var order = await LoadWithLinesAsync(outcome.OrderId, ct);
+        var order = await LoadAsync(outcome.OrderId, ct);
         if (order is null)
         {
             return false;
@@ -35,6 +35,7 @@ internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecyc
             if (order is { Fulfillment: FulfillmentType.Delivery, DeliveryWindowStart: { } start, DeliveryWindowEnd: { } end })
             {
                 // Paid delivery orders are planned ahead while the store packs them.
+                await lifecycle.WithLinesAsync(order, ct);
                 await delivery.OrderPaidAsync(new DeliveryOrder(order.Id, order.MerchantId, order.StoreId, order.ConsumerId,
                     order.DeliveryAddress ?? "", new GeoPoint(order.DeliveryLat ?? 0, order.DeliveryLng ?? 0), order.Lines.Sum(l => l.Quantity),
                     start, end, order.DeliverySlotStart is null, now), ct);
@@ -52,27 +53,22 @@ internal sealed class PaymentOutcomes(TandemDbContext db, OrderLifecycle lifecyc
         return false;
     }
 
-    /// <summary>The order with its lines: the one already tracked (read by <see cref="PrepareAsync"/>) or from the database.</summary>
-    private async Task<Order?> LoadWithLinesAsync(Guid orderId, CancellationToken ct)
-    {
-        var tracked = db.Set<Order>().Local.FirstOrDefault(o => o.Id == orderId);
-        if (tracked is not null && db.Entry(tracked).Collection(o => o.Lines).IsLoaded)
-        {
-            return tracked;
-        }
-
-        return await OrderWithLines.For(db)(db, orderId, ct);
-    }
+    /// <summary>
+    /// The order, without its lines: the one already tracked (read by <see cref="PrepareAsync"/>) or from the database.
+    /// A pickup order's payment needs only its row; <see cref="OrderLifecycle"/> loads the lines where a transition
+    /// needs them (a delivery order, an order that expired meanwhile).
+    /// </summary>
+    private async Task<Order?> LoadAsync(Guid orderId, CancellationToken ct) =>
+        db.Set<Order>().Local.FirstOrDefault(o => o.Id == orderId) ?? await OrderById.For(db)(db, orderId, ct);
 
     // Compiled once per model: every provider notification loads its order (docs/decisions/0022).
-    private static readonly CompiledQuery<Func<TandemDbContext, Guid, CancellationToken, Task<Order?>>> OrderWithLines = new(() =>
+    private static readonly CompiledQuery<Func<TandemDbContext, Guid, CancellationToken, Task<Order?>>> OrderById = new(() =>
         EF.CompileAsyncQuery((TandemDbContext db, Guid orderId, CancellationToken ct) =>
-            db.Set<Order>().Include(o => o.Lines).SingleOrDefault(o => o.Id == orderId)));
+            db.Set<Order>().SingleOrDefault(o => o.Id == orderId)));
 
     public async Task PaymentStatusChangedAsync(PaymentOutcome outcome, CancellationToken ct)
     {
-        var order = db.Set<Order>().Local.FirstOrDefault(o => o.Id == outcome.OrderId)
-            ?? await db.Set<Order>().SingleOrDefaultAsync(o => o.Id == outcome.OrderId, ct);
+        var order = await LoadAsync(outcome.OrderId, ct);
         if (order is null)
         {
             return;
