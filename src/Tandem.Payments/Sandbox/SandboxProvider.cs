@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tandem.Kernel;
 using Tandem.Kernel.Persistence;
+using Tandem.Payments.Contracts;
 using Tandem.Payments.Providers;
 
 namespace Tandem.Payments.Sandbox;
@@ -22,7 +23,7 @@ internal enum SandboxOutcome
 internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifier notifier, IOptions<SandboxOptions> options, TimeProvider clock)
     : IPaymentProvider
 {
-    // Compiled once per model: every payment the sandbox takes first looks for itself (docs/decisions/0022).
+    // Compiled once per model: a payment submitted again finds its earlier booking (docs/decisions/0022).
     private static readonly CompiledQuery<Func<SandboxDbContext, Guid, CancellationToken, Task<SandboxPayment?>>> PaymentByPaymentId = new(() =>
         EF.CompileAsyncQuery((SandboxDbContext db, Guid paymentId, CancellationToken ct) => db.Set<SandboxPayment>().SingleOrDefault(p => p.PaymentId == paymentId)));
 
@@ -32,12 +33,14 @@ internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifi
     {
         var outcome = ParseOutcome(submission.Controls?.Outcome) ?? (options.Value.AutoApprove ? SandboxOutcome.Approve : SandboxOutcome.Delay);
         var now = clock.GetUtcNow().UtcDateTime;
-        var fresh = new List<SandboxNotification>();
+        List<SandboxNotification> fresh;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
-            var existing = await PaymentByPaymentId.For(db)(db, submission.PaymentId, ct);
-            var payment = existing ?? new SandboxPayment
+
+            // Nearly every submission is a payment's first: it is booked without looking first. The unique index on the
+            // payment refuses a second booking of the same payment, which then goes on from the first.
+            var payment = new SandboxPayment
             {
                 Id = NewId.Next(clock),
                 PaymentId = submission.PaymentId,
@@ -48,28 +51,24 @@ internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifi
                 State = SandboxPaymentState.AwaitingPayer,
                 CreatedAt = now,
             };
-            if (existing is null && (outcome == SandboxOutcome.Delay || submission.Controls?.Reorder == true))
-            {
-                // "Processing" is worth telling when the outcome waits, or when the test wants something to reorder.
-                fresh.Add(SandboxNotifier.Create(payment, 1, "pending", now));
-            }
-
-            if (outcome != SandboxOutcome.Delay && Settle(payment, outcome, now) is { } settled)
-            {
-                fresh.Add(settled);
-            }
-
-            if (existing is null)
+            fresh = Notifications(payment, isNew: true, outcome, submission.Controls, now);
+            try
             {
                 // A new payment and its notifications are new rows only, written without change tracking
-                // (docs/decisions/0019), in one transaction. A second submission of the same payment racing this one
-                // meets the unique index and fails, as it did through SaveChanges.
+                // (docs/decisions/0019), in one transaction.
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 await db.InsertAsync([payment, .. fresh], ct);
                 await transaction.CommitAsync(ct);
             }
-            else
+            catch (DbUpdateException)
             {
+                var existing = await PaymentByPaymentId.For(db)(db, submission.PaymentId, ct);
+                if (existing is null)
+                {
+                    throw;
+                }
+
+                fresh = Notifications(existing, isNew: false, outcome, submission.Controls, now);
                 db.Set<SandboxNotification>().AddRange(fresh);
                 await db.SaveChangesAsync(ct);
             }
@@ -81,6 +80,23 @@ internal sealed class SandboxProvider(IServiceScopeFactory scopes, SandboxNotifi
         }
 
         await notifier.DeliverAsync(fresh, submission.Controls?.Repeat ?? 1, submission.Controls?.Reorder ?? false, ct);
+    }
+
+    /// <summary>What a submission tells: "processing" first for a new payment whose outcome waits (or when the test wants something to reorder), then the outcome if it settles now.</summary>
+    private static List<SandboxNotification> Notifications(SandboxPayment payment, bool isNew, SandboxOutcome outcome, SandboxControls? controls, DateTime now)
+    {
+        var notifications = new List<SandboxNotification>();
+        if (isNew && (outcome == SandboxOutcome.Delay || controls?.Reorder == true))
+        {
+            notifications.Add(SandboxNotifier.Create(payment, 1, "pending", now));
+        }
+
+        if (outcome != SandboxOutcome.Delay && Settle(payment, outcome, now) is { } settled)
+        {
+            notifications.Add(settled);
+        }
+
+        return notifications;
     }
 
     /// <summary>The payer approves or declines a delayed payment (test control). Null when it was settled before.</summary>

@@ -4,7 +4,10 @@ using System.Net;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Tandem.Kernel;
 using Tandem.Kernel.Persistence;
+using Tandem.Payments.Contracts;
+using Tandem.Payments.Providers;
 using Tandem.Payments.Sandbox;
 using Tandem.Tests.Infrastructure;
 using Tandem.Tests.Ordering;
@@ -37,6 +40,32 @@ public abstract class SandboxBooksTests(TandemApp app) : ShopTest(app)
             (await SettingAsync(sandbox, Sql)).ShouldBe("off from client");
             (await SettingAsync(tandem, Sql)).ShouldNotEndWith(" from client");
         }
+    }
+
+    [Fact]
+    public async Task A_payment_submitted_twice_is_booked_once_and_settles_through_its_first_booking()
+    {
+        var shop = await NewShopAsync();
+        var consumer = await NewUserAsync();
+        var order = await PlaceOkAsync(consumer, shop, (shop[0], 1));
+        var pending = await (await PayAsync(consumer, IdOf(order), new { outcome = "delay" })).ShouldHave(HttpStatusCode.OK);
+        var paymentId = pending.GetProperty("paymentId").GetGuid();
+        var amount = order.GetProperty("total").GetProperty("amount").GetInt64();
+
+        // The provider books a payment without looking first; a second submission meets the first booking.
+        var provider = App.Services.GetRequiredService<SandboxProvider>();
+        await provider.SubmitAsync(new PaymentSubmission(paymentId, IdOf(order), consumer.Id, new Money(amount, "CNY"),
+            new SandboxControls("approve", null, null, null)), Ct);
+
+        await using var scope = App.Services.CreateAsyncScope();
+        var sandbox = scope.ServiceProvider.GetRequiredService<SandboxDbContext>();
+        var booked = await sandbox.Set<SandboxPayment>().AsNoTracking().Where(p => p.PaymentId == paymentId).ToListAsync(Ct);
+        booked.Count.ShouldBe(1);
+        booked[0].State.ShouldBe(SandboxPaymentState.Approved);
+        var told = await sandbox.Set<SandboxNotification>().AsNoTracking().Where(n => n.PaymentId == paymentId)
+            .OrderBy(n => n.Sequence).Select(n => n.Sequence).ToListAsync(Ct);
+        told.ShouldBe([1, 2]); // "pending" from the first submission, the outcome from the second: none twice
+        (await OrderAsync(consumer.Client, IdOf(order))).GetProperty("status").GetString().ShouldBe("paid");
     }
 
     private async Task<string?> SettingAsync(DbContext db, string sql)
