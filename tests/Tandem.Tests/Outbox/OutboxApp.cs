@@ -49,6 +49,13 @@ public sealed class ProbeScript
 
     public void InTransaction(Guid eventId) => _inTransaction[eventId] = true;
 
+    private readonly ConcurrentDictionary<Guid, bool> _recordElsewhere = new();
+
+    /// <summary>Makes the live probe record its own call on the event, as another dispatcher would after this one's lease ran out.</summary>
+    public void RecordLiveElsewhere(Guid eventId) => _recordElsewhere[eventId] = true;
+
+    public bool ShouldRecordLiveElsewhere(Guid eventId) => _recordElsewhere.TryRemove(eventId, out _);
+
     /// <summary>True when the live probe found a transaction open while it handled the event.</summary>
     public bool RanInTransaction(Guid eventId) => _inTransaction.ContainsKey(eventId);
 
@@ -111,12 +118,13 @@ public sealed class ProbeAuditHandler(ProbeScript script, HostLabel host) : IInt
 
 /// <summary>
 /// A third handler that changes no data, as a live push would: the dispatcher calls it outside a transaction. It notes
-/// whether it found one open on its scope's context, and fails when the script says so.
+/// whether it found one open on its scope's context, and fails when the script says so. When the script says so it
+/// also records its call itself, standing in for another dispatcher that recorded it first.
 /// </summary>
 [ChangesNoData]
 public sealed class ProbeLiveHandler(ProbeScript script, HostLabel host, TandemDbContext db) : IIntegrationEventHandler<OutboxProbe>
 {
-    public Task HandleAsync(OutboxProbe integrationEvent, CancellationToken ct)
+    public async Task HandleAsync(OutboxProbe integrationEvent, CancellationToken ct)
     {
         script.Record(integrationEvent.EventId, nameof(ProbeLiveHandler), host.Name);
         if (db.Database.CurrentTransaction is not null)
@@ -124,9 +132,21 @@ public sealed class ProbeLiveHandler(ProbeScript script, HostLabel host, TandemD
             script.InTransaction(integrationEvent.EventId);
         }
 
-        return script.ShouldFailLive(integrationEvent.EventId)
-            ? Task.FromException(new InvalidOperationException($"live probe failure on {integrationEvent.Label}"))
-            : Task.CompletedTask;
+        if (script.ShouldRecordLiveElsewhere(integrationEvent.EventId))
+        {
+            db.Set<ProcessedEvent>().Add(new ProcessedEvent
+            {
+                EventId = integrationEvent.EventId,
+                Handler = typeof(ProbeLiveHandler).FullName!,
+                ProcessedAt = TimeProvider.System.GetUtcNow().UtcDateTime,
+            });
+            await db.SaveChangesAsync(ct);
+        }
+
+        if (script.ShouldFailLive(integrationEvent.EventId))
+        {
+            throw new InvalidOperationException($"live probe failure on {integrationEvent.Label}");
+        }
     }
 }
 

@@ -48,6 +48,26 @@ public abstract class OutboxTests(OutboxApp app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task A_batch_whose_no_data_record_another_dispatcher_saved_first_still_closes_and_records_the_rest()
+    {
+        // Both in one publish, so they are claimed in one batch: the first one's record is saved "elsewhere" while
+        // the batch runs, so the batch's closing insert of the records meets it.
+        var (taken, other) = (NewEventId(), NewEventId());
+        Script.RecordLiveElsewhere(taken);
+        await PublishManyAsync(Host, [new OutboxProbe(taken, Now(), "recorded-elsewhere"), new OutboxProbe(other, Now(), "beside-it")]);
+
+        foreach (var id in new[] { taken, other })
+        {
+            // Within the patience, far shorter than the 30 s lease: the batch closed, not a later claim after it ran out.
+            var message = await WaitForAsync(id, m => m.DispatchedAt is not null);
+            message.Attempts.ShouldBe(0);
+            message.LastError.ShouldBeNull();
+            Script.Calls(id, nameof(ProbeLiveHandler)).Count.ShouldBe(1);
+            (await ProcessedHandlersAsync(id)).Count.ShouldBe(3);
+        }
+    }
+
+    [Fact]
     public async Task A_failing_handler_that_changes_no_data_is_retried_alone_and_recorded_once_it_succeeds()
     {
         var id = NewEventId();
